@@ -1,0 +1,252 @@
+"""Raw-response store on disk: readable paths, atomic writes, a metadata sidecar, TTL.
+
+An entry mirrors the API path with the language in the file name::
+
+    {root}/tv/1399.en-US.json                                   # /tv/1399
+    {root}/tv/1399/season/1/aggregate_credits.en-US.json       # /tv/1399/season/1/aggregate_credits
+    {root}/tv/1399/season/1/aggregate_credits.en-US.meta.json  # its metadata
+
+The payload file holds the response body exactly as received. The sidecar holds ``fetched_at``,
+the URL without credentials, the HTTP status, the language, and the payload's size and SHA-256:
+an entry whose sidecar does not match its payload (a process killed between the two renames) is
+treated as missing, never as data. The bundled demo data is a read-only store of the same layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from credits_analysis.config import MAX_CACHE_AGE, Settings
+from credits_analysis.errors import PayloadError
+
+__all__ = [
+    "CacheEntry",
+    "RawCache",
+    "details_path",
+    "redact_url",
+    "season_credits_path",
+    "ttl_for_series",
+]
+
+_META_SUFFIX = ".meta.json"
+_CREDENTIAL_PARAMS = {"api_key", "access_token", "session_id", "guest_session_id"}
+_ONGOING_STATUSES = {"Returning Series", "In Production", "Planned", "Pilot"}
+
+
+def details_path(series_id: int) -> str:
+    """API path of a series' details: ``tv/{series_id}``."""
+    return f"tv/{int(series_id)}"
+
+
+def season_credits_path(series_id: int, season_number: int) -> str:
+    """API path of a season's aggregate credits."""
+    return f"tv/{int(series_id)}/season/{int(season_number)}/aggregate_credits"
+
+
+def ttl_for_series(details: Mapping[str, Any], settings: Settings) -> timedelta:
+    """How long entries of this series stay fresh: short while it is in production, long after.
+
+    Never longer than :data:`credits_analysis.config.MAX_CACHE_AGE` (six months).
+    """
+    ongoing = bool(details.get("in_production")) or details.get("status") in _ONGOING_STATUSES
+    return min(settings.ttl_ongoing if ongoing else settings.ttl_ended, MAX_CACHE_AGE)
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` without user info or credential-carrying query parameters."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in _CREDENTIAL_PARAMS])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One stored response.
+
+    Attributes
+    ----------
+    api_path : str
+        ``tv/1399/season/1/aggregate_credits`` and the like.
+    language : str
+        The ``language`` the response was requested in.
+    path : pathlib.Path
+        The payload file.
+    fetched_at : datetime.datetime
+        When it was fetched (UTC).
+    url : str
+        The request URL, without credentials.
+    status : int
+        The HTTP status of the response.
+    """
+
+    api_path: str
+    language: str
+    path: Path
+    fetched_at: datetime
+    url: str
+    status: int
+
+    def payload(self) -> Any:
+        """Parse and return the stored JSON.
+
+        Raises
+        ------
+        PayloadError
+            If the stored body is not JSON (it was stored as received, so say which file).
+        """
+        try:
+            return json.loads(self.path.read_bytes())
+        except ValueError as exc:
+            raise PayloadError(f"cache entry {self.path} is not valid JSON: {exc}") from exc
+
+    def age(self, now: datetime | None = None) -> timedelta:
+        """Time since the entry was fetched."""
+        return (now or datetime.now(UTC)) - self.fetched_at
+
+    def is_fresh(self, ttl: timedelta, now: datetime | None = None) -> bool:
+        """Whether the entry is younger than ``ttl`` (capped at six months)."""
+        return self.age(now) <= min(ttl, MAX_CACHE_AGE)
+
+
+class RawCache:
+    """A folder of raw TMDB responses.
+
+    Parameters
+    ----------
+    root
+        The folder; created on first write.
+    read_only
+        Refuse writes (used for the bundled demo data).
+    """
+
+    def __init__(self, root: Path | str, *, read_only: bool = False) -> None:
+        self.root = Path(root)
+        self.read_only = read_only
+
+    def __repr__(self) -> str:
+        return f"RawCache({str(self.root)!r}, read_only={self.read_only})"
+
+    def path_for(self, api_path: str, language: str) -> Path:
+        """The payload file an entry lives in (whether or not it exists)."""
+        return self.root / f"{api_path.strip('/')}.{language}.json"
+
+    def read(self, api_path: str, language: str) -> CacheEntry | None:
+        """Return the entry, or None if it is absent or incomplete."""
+        path = self.path_for(api_path, language)
+        meta_path = path.with_name(path.name.removesuffix(".json") + _META_SUFFIX)
+        try:
+            body = path.read_bytes()
+            meta = json.loads(meta_path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if meta.get("bytes") != len(body) or meta.get("sha256") != _digest(body):
+            return None
+        return CacheEntry(
+            api_path=api_path,
+            language=language,
+            path=path,
+            fetched_at=datetime.fromisoformat(meta["fetched_at"]),
+            url=meta["url"],
+            status=int(meta["status"]),
+        )
+
+    def write(
+        self,
+        api_path: str,
+        language: str,
+        body: bytes,
+        *,
+        url: str,
+        status: int = 200,
+        fetched_at: datetime | None = None,
+    ) -> CacheEntry:
+        """Store ``body`` atomically and return the new entry.
+
+        Each file is written to a temporary name in its folder, flushed to disk and renamed over
+        the old one, payload first and sidecar last, so readers see the old entry, the new one,
+        or (between the renames) none: never a torn one.
+        """
+        if self.read_only:
+            raise PermissionError(f"{self!r} is read-only")
+        path = self.path_for(api_path, language)
+        meta_path = path.with_name(path.name.removesuffix(".json") + _META_SUFFIX)
+        stamp = (fetched_at or datetime.now(UTC)).astimezone(UTC)
+        meta = {
+            "api_path": api_path,
+            "language": language,
+            "fetched_at": stamp.isoformat(),
+            "url": redact_url(url),
+            "status": status,
+            "bytes": len(body),
+            "sha256": _digest(body),
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, body)
+        _atomic_write(meta_path, json.dumps(meta, indent=1).encode())
+        return CacheEntry(api_path, language, path, stamp, meta["url"], status)
+
+    def entries(self, pattern: str = "*") -> Iterator[CacheEntry]:
+        """Yield the complete entries whose ``api_path.language`` matches the glob ``pattern``.
+
+        For example ``"tv/1399/*"`` or ``"*.fr-FR"``.
+        """
+        if not self.root.is_dir():
+            return
+        for meta_path in sorted(self.root.rglob(f"*{_META_SUFFIX}")):
+            try:
+                meta = json.loads(meta_path.read_bytes())
+                key = f"{meta['api_path']}.{meta['language']}"
+            except (OSError, ValueError, KeyError):
+                continue
+            if fnmatch(key, pattern) or fnmatch(meta["api_path"], pattern):
+                entry = self.read(meta["api_path"], meta["language"])
+                if entry is not None:
+                    yield entry
+
+    def clear(self, pattern: str = "*") -> int:
+        """Delete the entries matching ``pattern`` (as for :meth:`entries`); return how many."""
+        if self.read_only:
+            raise PermissionError(f"{self!r} is read-only")
+        removed = 0
+        for entry in list(self.entries(pattern)):
+            entry.path.unlink(missing_ok=True)
+            entry.path.with_name(entry.path.name.removesuffix(".json") + _META_SUFFIX).unlink(
+                missing_ok=True
+            )
+            removed += 1
+        return removed
+
+    def size_bytes(self) -> int:
+        """Total size of the files under the root."""
+        if not self.root.is_dir():
+            return 0
+        return sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,166 @@
+"""Settings in one validated place: arguments override environment variables override defaults.
+
+==============================  =====================================  ===========================
+setting                         environment variable                   default
+==============================  =====================================  ===========================
+token                           ``TMDB_API_TOKEN``                     None (bundled data only)
+base_url                        ``TMDB_API_BASE_URL``                  https://api.themoviedb.org/3
+language                        ``CREDITS_ANALYSIS_LANGUAGE``          en-US
+cache_dir                       ``CREDITS_ANALYSIS_CACHE_DIR``         ``data/cache`` in a checkout,
+                                                                       else the user cache folder
+offline                         ``CREDITS_ANALYSIS_OFFLINE``           False
+requests_per_second             ``CREDITS_ANALYSIS_RATE_LIMIT``        20
+max_connections                 ``CREDITS_ANALYSIS_MAX_CONNECTIONS``   8
+timeout (seconds)               ``CREDITS_ANALYSIS_TIMEOUT``           10
+max_retries                     ``CREDITS_ANALYSIS_MAX_RETRIES``       5
+ttl_ongoing (hours)             ``CREDITS_ANALYSIS_TTL_ONGOING_HOURS``  24
+ttl_ended (days)                ``CREDITS_ANALYSIS_TTL_ENDED_DAYS``    30
+==============================  =====================================  ===========================
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from credits_analysis._resources import checkout_root
+from credits_analysis.errors import ConfigError
+
+__all__ = ["DEFAULT_BASE_URL", "MAX_CACHE_AGE", "Settings"]
+
+DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
+#: TMDB's terms, as cited by third parties, allow caching its content for at most six months.
+MAX_CACHE_AGE = timedelta(days=182)
+
+_V3_API_KEY = re.compile(r"[0-9a-fA-F]{32}")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _default_cache_dir() -> Path:
+    root = checkout_root()
+    if root is not None:
+        return root / "data" / "cache"
+    return Path(platformdirs.user_cache_dir("credits-analysis"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the client, the cache and the loader need; see the module table for sources.
+
+    The token is kept out of ``repr`` and never written anywhere but the Authorization header.
+    """
+
+    token: str | None = field(default=None, repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    language: str = "en-US"
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    offline: bool = False
+    requests_per_second: float = 20.0
+    max_connections: int = 8
+    timeout: float = 10.0
+    max_retries: int = 5
+    ttl_ongoing: timedelta = timedelta(hours=24)
+    ttl_ended: timedelta = timedelta(days=30)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"base_url must start with http:// or https://, got {self.base_url!r}")
+        if self.requests_per_second <= 0 or self.max_connections < 1:
+            raise ConfigError("requests_per_second must be > 0 and max_connections >= 1")
+        if self.timeout <= 0 or self.max_retries < 0:
+            raise ConfigError("timeout must be > 0 and max_retries >= 0")
+        for name in ("ttl_ongoing", "ttl_ended"):
+            ttl = getattr(self, name)
+            if not timedelta(0) <= ttl <= MAX_CACHE_AGE:
+                raise ConfigError(f"{name} must be between 0 and {MAX_CACHE_AGE.days} days")
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "token"
+        )
+        return f"Settings(token={'<set>' if self.token else None}, {shown})"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Build settings from ``env`` (default ``os.environ``), then apply non-None ``overrides``.
+
+        Raises
+        ------
+        ConfigError
+            If an environment variable cannot be parsed; the message names it.
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        parsers: dict[str, tuple[str, Any]] = {
+            "token": ("TMDB_API_TOKEN", str.strip),
+            "base_url": ("TMDB_API_BASE_URL", str.strip),
+            "language": ("CREDITS_ANALYSIS_LANGUAGE", str.strip),
+            "cache_dir": ("CREDITS_ANALYSIS_CACHE_DIR", Path),
+            "offline": ("CREDITS_ANALYSIS_OFFLINE", _parse_bool),
+            "requests_per_second": ("CREDITS_ANALYSIS_RATE_LIMIT", float),
+            "max_connections": ("CREDITS_ANALYSIS_MAX_CONNECTIONS", int),
+            "timeout": ("CREDITS_ANALYSIS_TIMEOUT", float),
+            "max_retries": ("CREDITS_ANALYSIS_MAX_RETRIES", int),
+            "ttl_ongoing": (
+                "CREDITS_ANALYSIS_TTL_ONGOING_HOURS",
+                lambda v: timedelta(hours=float(v)),
+            ),
+            "ttl_ended": ("CREDITS_ANALYSIS_TTL_ENDED_DAYS", lambda v: timedelta(days=float(v))),
+        }
+        for name, (variable, parse) in parsers.items():
+            raw = env.get(variable)
+            if raw is None or (name == "token" and not raw.strip()):
+                continue
+            try:
+                values[name] = parse(raw)
+            except ValueError as exc:
+                # The token is never parsed, so echoing the raw value here cannot leak it.
+                raise ConfigError(f"{variable}={raw!r} is not valid: {exc}") from None
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Return a copy with the non-None ``overrides`` applied."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def authorization(self) -> str:
+        """Return the ``Authorization`` header value.
+
+        Raises
+        ------
+        ConfigError
+            If no token is set, or the token is a 32-hex v3 API key rather than the v4 Read
+            Access Token that Bearer auth needs.
+        """
+        if not self.token:
+            raise ConfigError(
+                "no TMDB token: set TMDB_API_TOKEN to your API Read Access Token "
+                "(TMDB settings > API), or pass token=..."
+            )
+        if _V3_API_KEY.fullmatch(self.token):
+            raise ConfigError(
+                "TMDB_API_TOKEN looks like a v3 API key (32 hex characters); Bearer auth needs "
+                "the longer 'API Read Access Token' from the same TMDB settings page"
+            )
+        return f"Bearer {self.token}"
+
+
+def _parse_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError("expected 1/0, true/false, yes/no or on/off")
