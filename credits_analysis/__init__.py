@@ -1,0 +1,67 @@
+"""credits_analysis: how a TV series' cast and crew change from season to season.
+
+TMDB's per-season aggregate credits become tidy pandas tables, plotly charts and offline HTML
+reports. With no token the bundled (synthetic, labelled) demo series is used; with
+``TMDB_API_TOKEN`` set, any series is fetched live and cached.
+
+This product uses the TMDB API but is not endorsed or certified by TMDB.
+
+>>> import credits_analysis as ca
+>>> series = ca.load_series(9000001)          # bundled demo: no token, no network
+>>> series.cast.head()                         # one row per person-role per season
+>>> ca.charts.episode_heatmap(series.cast, top=25)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from credits_analysis.config import Settings
+from credits_analysis.errors import (
+    AuthError,
+    CreditsAnalysisError,
+    NotFoundError,
+    OfflineMissError,
+    PartialLoadWarning,
+    PayloadError,
+    RateLimitedError,
+    TMDBError,
+)
+from credits_analysis.tidy import cast_roles, crew_jobs, seasons
+
+if TYPE_CHECKING:
+    from credits_analysis import analysis, charts, demo, report, samples
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AuthError",
+    "CreditsAnalysisError",
+    "NotFoundError",
+    "OfflineMissError",
+    "PartialLoadWarning",
+    "PayloadError",
+    "RateLimitedError",
+    "Settings",
+    "TMDBError",
+    "__version__",
+    "analysis",
+    "cast_roles",
+    "charts",
+    "crew_jobs",
+    "demo",
+    "report",
+    "samples",
+    "seasons",
+]
+
+# Submodules with heavy imports (plotly, nbconvert) load on first attribute access, so the CLI
+# and `import credits_analysis` stay fast.
+_LAZY_SUBMODULES = {"analysis", "charts", "demo", "report", "samples"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"credits_analysis.{name}")
+    raise AttributeError(f"module 'credits_analysis' has no attribute {name!r}")

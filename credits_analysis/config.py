@@ -74,7 +74,9 @@ class Settings:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         if not self.base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"base_url must start with http:// or https://, got {self.base_url!r}")
+            raise ConfigError(
+                f"base_url must start with http:// or https://, got {self.base_url!r}"
+            )
         if self.requests_per_second <= 0 or self.max_connections < 1:
             raise ConfigError("requests_per_second must be > 0 and max_connections >= 1")
         if self.timeout <= 0 or self.max_retries < 0:
@@ -91,9 +93,7 @@ class Settings:
         return f"Settings(token={'<set>' if self.token else None}, {shown})"
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``env`` (default ``os.environ``), then apply non-None ``overrides``.
 
         Raises

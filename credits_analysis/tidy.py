@@ -29,7 +29,9 @@ from credits_analysis.schema import (
 __all__ = ["cast_roles", "crew_jobs", "seasons"]
 
 # Position of each TMDB gender code's label in GENDER_DTYPE's categories.
-_GENDER_CATEGORY_CODE = {code: GENDER_CATEGORIES.index(label) for code, label in GENDER_CODES.items()}
+_GENDER_CATEGORY_CODE = {
+    code: GENDER_CATEGORIES.index(label) for code, label in GENDER_CODES.items()
+}
 _NOT_SET = GENDER_CATEGORIES.index("not set")
 
 
@@ -226,9 +228,7 @@ def seasons(
 
 def _people(payload: Mapping[str, Any], section: str) -> Sequence[Any]:
     if not isinstance(payload, Mapping):
-        raise PayloadError(
-            f"aggregate credits must be a JSON object, got {type(payload).__name__}"
-        )
+        raise PayloadError(f"aggregate credits must be a JSON object, got {type(payload).__name__}")
     if section not in payload and isinstance(payload.get("aggregate_credits"), Mapping):
         payload = payload["aggregate_credits"]  # season details with append_to_response
     people = payload.get(section)
@@ -282,7 +282,9 @@ def _explode(
         "known_for_department": pd.array(
             [p.get("known_for_department") for p in people], dtype=STRING
         ),
-        "popularity": _typed([p.get("popularity") for p in people], "Float64", f"{section}[].popularity"),
+        "popularity": _typed(
+            [p.get("popularity") for p in people], "Float64", f"{section}[].popularity"
+        ),
         "profile_path": pd.array([p.get("profile_path") for p in people], dtype=STRING),
         "adult": _typed([p.get("adult") for p in people], "boolean", f"{section}[].adult"),
     }
@@ -348,7 +350,11 @@ def _raise_first_fault(people: Sequence[Any], section: str, nested: str) -> None
             raise PayloadError(f"{section}[{i}] has no 'id'")
         credits = person.get(nested)
         if not isinstance(credits, list):
-            hint = " (this looks like /credits, not /aggregate_credits)" if nested not in person else ""
+            hint = (
+                " (this looks like /credits, not /aggregate_credits)"
+                if nested not in person
+                else ""
+            )
             raise PayloadError(f"{who} needs a {nested!r} list{hint}")
         for j, credit in enumerate(credits):
             if not isinstance(credit, Mapping):
