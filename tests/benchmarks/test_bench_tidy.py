@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from credits_analysis import samples, tidy
-from tests.benchmarks.conftest import best_time
+from tests.benchmarks.timing import best_time
 
 META = [
     "id",
