@@ -1,0 +1,586 @@
+"""Season-by-season analyses of tidy cast and crew frames. Pure: DataFrame in, DataFrame out.
+
+Every function takes the frames of :mod:`credits_analysis.tidy` for **one series** (several
+seasons concatenated) and returns a new frame; inputs are never modified. People are identified
+by ``person_id``, never by name. A person is counted once per season (or per season and
+department) however many roles or jobs they have there; episode figures are *credited*
+episodes summed over the credits, as TMDB's ``total_episode_count`` is (so a person with two
+roles in the same episodes counts those episodes twice).
+
+Specials (season 0) are left out unless ``include_specials=True``, the same default as the
+charts, so a table and the figure drawn from it always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from credits_analysis.schema import GENDER_CATEGORIES, GENDER_DTYPE, STRING
+
+__all__ = [
+    "continuity",
+    "crew_headcount",
+    "episode_matrix",
+    "episodes_per_credit",
+    "gender_split",
+    "popularity_by_season",
+    "popularity_summary",
+    "regular_spans",
+    "top_people",
+]
+
+SPECIALS = 0
+_ROLE_SEPARATOR = " / "
+
+
+def episode_matrix(
+    cast: pd.DataFrame, *, top: int = 25, include_specials: bool = False
+) -> pd.DataFrame:
+    """Episodes credited per person and season, for the ``top`` people by episodes overall.
+
+    Parameters
+    ----------
+    cast
+        Tidy cast frame (:func:`credits_analysis.tidy.cast_roles`), one or more seasons.
+    top
+        How many people to keep, ranked by credited episodes over all the seasons kept.
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long form, one row per (person, season) where the person is credited, sorted by rank
+        then season (pivot ``episode_count`` on ``season_number`` for the matrix):
+
+        ==================  ========  ===================================================
+        rank                int64     1 = most credited episodes; ties broken by name, id
+        person_id           int64     TMDB person id
+        name                string    the person's name
+        season_number       int64     season
+        episode_count       int64     episodes credited that season, summed over roles
+        roles               string    that season's characters (cast) or jobs (crew), the
+                                      most credited first
+        total_episodes      int64     ``episode_count`` summed over the seasons kept
+        ==================  ========  ===================================================
+    """
+    _check_top(top)
+    cast = _seasons(cast, include_specials=include_specials)
+    per_season = _per_person(cast, ["season_number"])
+    # Narrow to the leaders (ties at the cut kept) before sorting by name: cheap on 50k people.
+    leaders = per_season.groupby("person_id")["episode_count"].sum().nlargest(top, keep="all")
+    names = per_season.drop_duplicates("person_id").set_index("person_id")["name"]
+    totals = (
+        pd.DataFrame({"total_episodes": leaders, "name": names.reindex(leaders.index)})
+        .rename_axis("person_id")
+        .reset_index()
+        .sort_values(["total_episodes", "name", "person_id"], ascending=[False, True, True])
+        .head(top)
+    )
+    totals["rank"] = np.arange(1, len(totals) + 1, dtype="int64")
+    matrix = per_season.drop(columns="name").merge(totals, on="person_id")
+    roles = _roles(cast[cast["person_id"].isin(totals["person_id"])], ["season_number"])
+    matrix = matrix.merge(roles, on=["season_number", "person_id"], how="left")
+    columns = [
+        "rank", "person_id", "name", "season_number", "episode_count", "roles",
+        "total_episodes",
+    ]  # fmt: skip
+    return (
+        matrix.sort_values(["rank", "season_number"])[columns]
+        .astype({"total_episodes": "int64", "roles": STRING})
+        .reset_index(drop=True)
+    )
+
+
+def episodes_per_credit(frame: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
+    """How many credits (roles or jobs) are credited with each number of episodes, per season.
+
+    Regulars show up as credits near the season's episode count, guests as credits on one or
+    two episodes. Credits with no ``episode_count`` are left out.
+
+    Parameters
+    ----------
+    frame
+        Tidy cast or crew frame.
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per season and credited episode count that occurs, sorted by both:
+
+        ==================  ========  ================================================
+        season_number       int64     season
+        episode_count       int64     episodes credited to one role or job
+        credits             int64     how many credits have that count
+        share               float64   ``credits`` over the season's credits (sums to 1)
+        ==================  ========  ================================================
+    """
+    frame = _seasons(frame, include_specials=include_specials)
+    counts = (
+        frame.dropna(subset=["episode_count"])
+        .groupby(["season_number", "episode_count"])
+        .size()
+        .rename("credits")
+        .reset_index()
+    )
+    counts["share"] = counts["credits"] / counts.groupby("season_number")["credits"].transform(
+        "sum"
+    )
+    return counts.astype(
+        {"episode_count": "int64", "credits": "int64", "share": "float64"}
+    ).reset_index(drop=True)
+
+
+def gender_split(
+    frame: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("season_number",),
+    include_specials: bool = False,
+) -> pd.DataFrame:
+    """Distinct people and credited episodes per gender category, in each group.
+
+    Every gender category of :data:`~credits_analysis.schema.GENDER_CATEGORIES` has a row in
+    every group, with zeros where nobody has it: "not set" is never dropped.
+
+    Parameters
+    ----------
+    frame
+        Tidy cast or crew frame.
+    by
+        Columns that define a group, e.g. ``("season_number",)`` or, for crew,
+        ``("season_number", "department")``. A person is counted once per group whatever
+        their number of roles, jobs or departments in it.
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and gender category, sorted by group then category order:
+
+        ==================  ========  ======================================================
+        *by columns*        as input  the group
+        gender              category  female, male, non-binary, not set
+        people              int64     distinct people of that gender in the group
+        people_share        float64   ``people`` over the group's people (sums to 1)
+        episodes            int64     ``episode_count`` summed over their credits
+        episode_share       float64   ``episodes`` over the group's episodes (sums to 1;
+                                      NaN if the group has no credited episode)
+        ==================  ========  ======================================================
+
+    Raises
+    ------
+    ValueError
+        If ``by`` is empty or names a column the frame lacks.
+    """
+    keys = list(by)
+    if not keys or "gender" in keys:
+        raise ValueError(f"by must name one or more grouping columns other than gender: {by!r}")
+    missing = [key for key in keys if key not in frame.columns]
+    if missing:
+        raise ValueError(f"cannot group by {missing}: the frame has no such column")
+    frame = _seasons(frame, include_specials=include_specials)
+    people = (
+        frame.drop_duplicates([*keys, "person_id"])
+        .groupby([*keys, "gender"], observed=True, dropna=False)
+        .size()
+        .rename("people")
+    )
+    episodes = frame.groupby([*keys, "gender"], observed=True, dropna=False)["episode_count"].sum()
+    groups = frame[keys].drop_duplicates()
+    categories = pd.DataFrame({"gender": pd.Categorical(GENDER_CATEGORIES, dtype=GENDER_DTYPE)})
+    split = (
+        groups.merge(categories, how="cross")
+        .merge(people.reset_index(), on=[*keys, "gender"], how="left")
+        .merge(episodes.rename("episodes").reset_index(), on=[*keys, "gender"], how="left")
+    )
+    split[["people", "episodes"]] = split[["people", "episodes"]].fillna(0).astype("int64")
+    for count, share in (("people", "people_share"), ("episodes", "episode_share")):
+        total = split.groupby(keys, sort=False)[count].transform("sum")
+        split[share] = (split[count] / total.where(total > 0)).astype("float64")
+    split["gender"] = split["gender"].astype(GENDER_DTYPE)
+    columns = [*keys, "gender", "people", "people_share", "episodes", "episode_share"]
+    return split.sort_values([*keys, "gender"])[columns].reset_index(drop=True)
+
+
+def popularity_by_season(cast: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
+    """Each season's distinct people with their popularity.
+
+    ``popularity`` is a person-level TMDB score at fetch time, the same for a person in every
+    season fetched that day: it describes the person now, never how popular they were during
+    a season.
+
+    Parameters
+    ----------
+    cast
+        Tidy cast (or crew) frame.
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (season, person), sorted by season then popularity, highest first:
+
+        ==================  ========  ================================================
+        season_number       int64     season
+        person_id           int64     TMDB person id
+        name                string    the person's name
+        gender              category  female, male, non-binary, not set
+        popularity          float64   TMDB popularity at fetch time
+        episode_count       int64     episodes credited that season, summed over roles
+        ==================  ========  ================================================
+    """
+    people = _per_person(_seasons(cast, include_specials=include_specials), ["season_number"])
+    return people.sort_values(
+        ["season_number", "popularity", "episode_count", "person_id"],
+        ascending=[True, False, False, True],
+    ).reset_index(drop=True)
+
+
+def popularity_summary(cast: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
+    """Quartiles of the fetch-time popularity of each season's distinct people.
+
+    Parameters
+    ----------
+    cast
+        Tidy cast (or crew) frame.
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per season, sorted; quantiles interpolate linearly (as plotly's boxes do):
+
+        ==================  ========  ====================================================
+        season_number       int64     season
+        people              int64     distinct people with a popularity
+        min, q1, median,    float64   the quartiles of their popularity
+        q3, max
+        lower_fence         float64   lowest value within 1.5 IQR below ``q1`` (whisker)
+        upper_fence         float64   highest value within 1.5 IQR above ``q3`` (whisker)
+        ==================  ========  ====================================================
+    """
+    people = popularity_by_season(cast, include_specials=include_specials).dropna(
+        subset=["popularity"]
+    )
+    grouped = people.groupby("season_number")["popularity"]
+    summary = grouped.agg(people="size", min="min", max="max")
+    for name, q in (("q1", 0.25), ("median", 0.5), ("q3", 0.75)):
+        summary[name] = grouped.quantile(q)
+    iqr = (summary["q3"] - summary["q1"]).reindex(people["season_number"]).to_numpy()
+    low = summary["q1"].reindex(people["season_number"]).to_numpy() - 1.5 * iqr
+    high = summary["q3"].reindex(people["season_number"]).to_numpy() + 1.5 * iqr
+    value = people["popularity"]
+    summary["lower_fence"] = (
+        value.where(value.to_numpy() >= low).groupby(people["season_number"]).min()
+    )
+    summary["upper_fence"] = (
+        value.where(value.to_numpy() <= high).groupby(people["season_number"]).max()
+    )
+    columns = ["people", "min", "q1", "median", "q3", "max", "lower_fence", "upper_fence"]
+    return (
+        summary[columns]
+        .astype({"people": "int64"} | dict.fromkeys(columns[1:], "float64"))
+        .reset_index()
+    )
+
+
+def top_people(cast: pd.DataFrame, *, n: int = 10, include_specials: bool = False) -> pd.DataFrame:
+    """The ``n`` most popular people (at fetch time) of each season.
+
+    Parameters
+    ----------
+    cast
+        Tidy cast frame.
+    n
+        People per season; ties are broken by episodes credited, then person id.
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Up to ``n`` rows per season, sorted by season then rank:
+
+        ==================  ========  ================================================
+        season_number       int64     season
+        rank                int64     1 = most popular that season
+        person_id           int64     TMDB person id
+        name                string    the person's name
+        roles               string    that season's characters (cast) or jobs (crew), the
+                                      most credited first
+        gender              category  female, male, non-binary, not set
+        popularity          float64   TMDB popularity at fetch time
+        episode_count       int64     episodes credited that season, summed over roles
+        ==================  ========  ================================================
+    """
+    _check_top(n)
+    cast = _seasons(cast, include_specials=include_specials)
+    ranked = popularity_by_season(cast, include_specials=True).groupby("season_number").head(n)
+    ranked.insert(1, "rank", ranked.groupby("season_number").cumcount().add(1).astype("int64"))
+    shown = cast[cast["person_id"].isin(ranked["person_id"])]
+    ranked = ranked.merge(
+        _roles(shown, ["season_number"]), on=["season_number", "person_id"], how="left"
+    )
+    columns = [
+        "season_number", "rank", "person_id", "name", "roles", "gender", "popularity",
+        "episode_count",
+    ]  # fmt: skip
+    return ranked[columns].astype({"roles": STRING}).reset_index(drop=True)
+
+
+def continuity(frame: pd.DataFrame) -> pd.DataFrame:
+    """Who returns, rejoins, arrives and leaves from one season to the next.
+
+    Each season is compared with the previous season present in ``frame`` (so a gap in the
+    numbering, or a season that failed to load, is skipped over: see ``previous_season``).
+    Specials are always left out: they span the whole run, so "the previous season" means
+    nothing for them.
+
+    Parameters
+    ----------
+    frame
+        Tidy cast or crew frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per season, sorted. ``people == returning + rejoining + new`` and, from the
+        second season on, the previous season's people ``== returning + left``:
+
+        ==================  ========  ===========================================================
+        season_number       int64     season
+        previous_season     Int64     the season compared with; <NA> for the first
+        people              int64     distinct people this season
+        returning           int64     also in the previous season
+        rejoining           int64     not in the previous season but in an earlier one
+        new                 int64     in no earlier season
+        left                int64     in the previous season but not this one
+        ==================  ========  ===========================================================
+    """
+    frame = _seasons(frame, include_specials=False)
+    people = frame.groupby("season_number")["person_id"].unique()
+    rows = []
+    seen: set[int] = set()
+    previous: set[int] = set()
+    previous_number: int | None = None
+    for number, ids in people.items():
+        current = set(ids.tolist())
+        rows.append(
+            {
+                "season_number": number,
+                "previous_season": previous_number,
+                "people": len(current),
+                "returning": len(current & previous),
+                "rejoining": len((current - previous) & seen),
+                "new": len(current - seen),
+                "left": len(previous - current),
+            }
+        )
+        seen |= current
+        previous, previous_number = current, number
+    columns = {
+        "season_number": "int64",
+        "previous_season": "Int64",
+        **dict.fromkeys(["people", "returning", "rejoining", "new", "left"], "int64"),
+    }
+    if not rows:
+        return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
+    return pd.DataFrame(rows).astype(columns)
+
+
+def regular_spans(
+    cast: pd.DataFrame,
+    *,
+    min_share: float = 0.5,
+    seasons: pd.DataFrame | None = None,
+    include_specials: bool = False,
+) -> pd.DataFrame:
+    """The seasons in which each person is a regular: credited on at least ``min_share`` of them.
+
+    Parameters
+    ----------
+    cast
+        Tidy cast (or crew) frame.
+    min_share
+        Share of a season's episodes, in (0, 1], a person must be credited on.
+    seasons
+        Tidy seasons frame (:func:`credits_analysis.tidy.seasons`) giving each season's episode
+        count. Without it a season's length is taken as its most credited single role, which
+        is right whenever someone is credited on every episode (regular cast are).
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (person, season) where the person is a regular, sorted by first regular
+        season, then seasons as a regular (most first), name, season:
+
+        ==================  ========  ==========================================================
+        person_id           int64     TMDB person id
+        name                string    the person's name
+        gender              category  female, male, non-binary, not set
+        season_number       int64     season
+        episode_count       int64     episodes credited that season, summed over roles
+        season_episodes     int64     the season's episode count
+        episode_share       float64   ``episode_count / season_episodes``, at most 1
+        roles               string    that season's characters (cast) or jobs (crew), the
+                                      most credited first
+        first_season        int64     the person's first season as a regular
+        last_season         int64     their last season as a regular
+        regular_seasons     int64     how many seasons they are a regular in
+        ==================  ========  ==========================================================
+
+    Raises
+    ------
+    ValueError
+        If ``min_share`` is not in (0, 1].
+    """
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share!r}")
+    cast = _seasons(cast, include_specials=include_specials)
+    if seasons is not None:
+        lengths = seasons.set_index("season_number")["episode_count"]
+    else:
+        lengths = cast.groupby("season_number")["episode_count"].max()
+    people = _per_person(cast, ["season_number"])
+    people["season_episodes"] = people["season_number"].map(lengths.dropna().astype("int64"))
+    people = people[people["season_episodes"] > 0]
+    people["episode_share"] = (people["episode_count"] / people["season_episodes"]).clip(upper=1)
+    regular = people[people["episode_share"] >= min_share].copy()
+    spans = regular.groupby("person_id")["season_number"]
+    regular["first_season"] = spans.transform("min")
+    regular["last_season"] = spans.transform("max")
+    regular["regular_seasons"] = spans.transform("size")
+    regular = regular.merge(
+        _roles(cast[cast["person_id"].isin(regular["person_id"])], ["season_number"]),
+        on=["season_number", "person_id"],
+        how="left",
+    )
+    columns = [
+        "person_id", "name", "gender", "season_number", "episode_count", "season_episodes",
+        "episode_share", "roles", "first_season", "last_season", "regular_seasons",
+    ]  # fmt: skip
+    return (
+        regular.sort_values(
+            ["first_season", "regular_seasons", "name", "person_id", "season_number"],
+            ascending=[True, False, True, True, True],
+        )[columns]
+        .astype(
+            {
+                "season_episodes": "int64",
+                "episode_share": "float64",
+                "roles": STRING,
+                **dict.fromkeys(["first_season", "last_season", "regular_seasons"], "int64"),
+            }
+        )
+        .reset_index(drop=True)
+    )
+
+
+def crew_headcount(crew: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
+    """Distinct people and credits per department and season.
+
+    Parameters
+    ----------
+    crew
+        Tidy crew frame (:func:`credits_analysis.tidy.crew_jobs`).
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row for every season and every department of the frame (zeros where a department
+        has nobody that season), sorted by season then department; credits without a
+        department are left out:
+
+        ==================  ========  =====================================================
+        season_number       int64     season
+        department          string    TMDB crew department
+        people              int64     distinct people credited in the department
+        credits             int64     job credits in the department (a person can hold several)
+        ==================  ========  =====================================================
+    """
+    crew = _seasons(crew, include_specials=include_specials)
+    keys = ["season_number", "department"]
+    counts = crew.groupby(keys).agg(people=("person_id", "nunique"), credits=("credit_id", "size"))
+    grid = pd.MultiIndex.from_product(
+        [np.sort(crew["season_number"].unique()), np.sort(crew["department"].dropna().unique())],
+        names=keys,
+    )
+    return (
+        counts.reindex(grid, fill_value=0)
+        .astype("int64")
+        .reset_index()
+        .astype({"season_number": "int64", "department": STRING})
+    )
+
+
+def _seasons(frame: pd.DataFrame, *, include_specials: bool) -> pd.DataFrame:
+    """Check that ``frame`` is per-season credits of one series; drop Specials unless asked."""
+    season = frame["season_number"]
+    if season.isna().any():
+        raise ValueError(
+            f"{int(season.isna().sum())} rows have no season_number: per-season analyses need "
+            "season aggregate credits, not the whole-run /tv/{id}/aggregate_credits"
+        )
+    series = frame["series_id"].unique()
+    if len(series) > 1:
+        raise ValueError(
+            f"the frame mixes series {sorted(series.tolist())}: analyse one series at a time"
+        )
+    if not include_specials:
+        frame = frame[season.to_numpy() != SPECIALS]
+    return frame.astype({"season_number": "int64"})
+
+
+def _per_person(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per person and group: person-level fields and credited episodes summed."""
+    people = (
+        frame.groupby([*keys, "person_id"], sort=True)
+        .agg(
+            name=("name", "first"),
+            gender=("gender", "first"),
+            popularity=("popularity", "first"),
+            episode_count=("episode_count", "sum"),
+        )
+        .reset_index()
+    )
+    return people.astype(
+        {"name": STRING, "gender": GENDER_DTYPE, "popularity": "float64", "episode_count": "int64"}
+    )
+
+
+def _roles(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each person's distinct characters (cast) or jobs (crew) per group, most credited first."""
+    role = "character" if "character" in frame.columns else "job"
+    group = [*keys, "person_id"]
+    named = (
+        frame.dropna(subset=[role])
+        .sort_values("episode_count", ascending=False, kind="stable")
+        .drop_duplicates([*group, role])
+    )
+    # Joining strings runs in Python once per group: do it only for the few people with
+    # several roles, and take the others' single role as it is.
+    several = named.duplicated(group, keep=False)
+    joined = pd.concat(
+        [
+            named.loc[~several, [*group, role]].set_index(group)[role],
+            named[several].groupby(group, sort=False)[role].agg(_ROLE_SEPARATOR.join),
+        ]
+    )
+    return joined.rename("roles").astype(STRING).reset_index()
+
+
+def _check_top(top: int) -> None:
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError(f"expected a positive number of people, got {top!r}")

@@ -1,0 +1,434 @@
+"""The analyses on hand-made frames with known answers, on real samples and on the demo series."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from credits_analysis import analysis, samples, tidy
+from credits_analysis.schema import (
+    CAST_COLUMNS,
+    CREW_COLUMNS,
+    GENDER_CATEGORIES,
+    GENDER_CODES,
+    GENDER_DTYPE,
+    empty_frame,
+)
+from tests.credit_frames import Credit, cast_frame, crew_frame, demo_frames
+
+SEASON_ANALYSES: list[Callable[[pd.DataFrame], pd.DataFrame]] = [
+    analysis.episode_matrix,
+    analysis.episodes_per_credit,
+    analysis.gender_split,
+    analysis.popularity_by_season,
+    analysis.popularity_summary,
+    analysis.top_people,
+    analysis.continuity,
+    analysis.regular_spans,
+]
+
+
+def real_season(name: str, season: int = 1) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    raw = samples.load(name)
+    return (
+        raw,
+        tidy.cast_roles(raw, series_id=1, season_number=season),
+        tidy.crew_jobs(raw, series_id=1, season_number=season),
+    )
+
+
+def by_season_and_gender(split: pd.DataFrame) -> pd.DataFrame:
+    indexed = split.set_index(["season_number", "gender"])
+    assert indexed.index.is_unique
+    return indexed
+
+
+# --- gender split --------------------------------------------------------------------------
+
+
+def test_gender_split_counts_people_once_and_weights_episodes_from_episode_count() -> None:
+    cast = cast_frame(
+        {
+            1: [
+                Credit(1, 6, "Ann", gender="female"),
+                Credit(1, 4, "Ann's twin", gender="female"),
+                Credit(2, 2, gender="male"),
+                Credit(3, 3, gender="male"),
+                Credit(4, 5, gender="not set"),
+            ],
+            2: [Credit(1, 8, "Ann", gender="female")],
+        }
+    )
+    split = by_season_and_gender(analysis.gender_split(cast))
+
+    assert split.loc[1, "people"].to_dict() == {
+        "female": 1, "male": 2, "non-binary": 0, "not set": 1
+    }  # fmt: skip
+    assert split.loc[1, "episodes"].to_dict() == {
+        "female": 10, "male": 5, "non-binary": 0, "not set": 5
+    }  # fmt: skip
+    assert split.loc[1, "people_share"].tolist() == [0.25, 0.5, 0.0, 0.25]
+    assert split.loc[1, "episode_share"].tolist() == [0.5, 0.25, 0.0, 0.25]
+    assert split.loc[2, "people"].tolist() == [1, 0, 0, 0]
+    assert split.loc[2, "episode_share"].tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_gender_split_keeps_every_category_in_order_with_the_contract_dtype() -> None:
+    split = analysis.gender_split(cast_frame({3: [Credit(1, 1, gender="male")]}))
+    assert split["gender"].dtype == GENDER_DTYPE
+    assert split["gender"].tolist() == list(GENDER_CATEGORIES)
+    assert split["people"].tolist() == [0, 1, 0, 0]
+
+
+def test_crew_person_in_two_departments_counts_once_per_season_and_once_per_department() -> None:
+    crew = crew_frame(
+        {
+            1: [
+                Credit(7, 4, "Director", department="Directing"),
+                Credit(7, 2, "Writer", department="Writing"),
+                Credit(7, 2, "Story", department="Writing"),
+                Credit(8, 3, "Writer", department="Writing", gender="female"),
+            ]
+        }
+    )
+    season = by_season_and_gender(analysis.gender_split(crew))
+    assert season.loc[(1, "male"), "people"] == 1
+    assert season.loc[(1, "male"), "episodes"] == 8
+    assert season.loc[(1, "female"), "people"] == 1
+
+    department = analysis.gender_split(crew, by=("season_number", "department")).set_index(
+        ["department", "gender"]
+    )
+    assert department.loc[("Directing", "male"), "people"] == 1
+    assert department.loc[("Writing", "male"), "people"] == 1
+    assert department.loc[("Writing", "male"), "episodes"] == 4
+    assert department.loc[("Writing", "female"), "people_share"] == 0.5
+    assert len(department) == 2 * len(GENDER_CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    "name", ["tv-1396-season-1-aggregate_credits", "tv-52814-season-1-with-appends"]
+)
+def test_gender_split_of_real_seasons_matches_the_raw_payload(name: str) -> None:
+    raw, cast, crew = real_season(name)
+    body = raw.get("aggregate_credits", raw)
+    for frame, section in ((cast, "cast"), (crew, "crew")):
+        people = {p["id"]: GENDER_CODES[p["gender"]] for p in body[section]}
+        expected = Counter(people.values())
+        split = analysis.gender_split(frame)
+        assert dict(zip(split["gender"], split["people"], strict=True)) == {
+            g: expected.get(g, 0) for g in GENDER_CATEGORIES
+        }
+        episodes = Counter()
+        for person in body[section]:
+            for credit in person["roles" if section == "cast" else "jobs"]:
+                episodes[GENDER_CODES[person["gender"]]] += credit["episode_count"]
+        assert split["episodes"].tolist() == [episodes.get(g, 0) for g in GENDER_CATEGORIES]
+
+
+def test_gender_shares_sum_to_one_per_group_on_the_demo_series() -> None:
+    _, cast, crew = demo_frames()
+    for frame, by in (
+        (cast, ("season_number",)),
+        (crew, ("season_number",)),
+        (crew, ("season_number", "department")),
+    ):
+        split = analysis.gender_split(frame, by=by)
+        sums = split.groupby(list(by))[["people_share", "episode_share"]].sum()
+        np.testing.assert_allclose(sums.to_numpy(), 1.0)
+        assert (split.groupby(list(by)).size() == len(GENDER_CATEGORIES)).all()
+        # Distinct people, not rows: a person with several roles or jobs counts once.
+        regular = frame[frame["season_number"] != 0].astype({"season_number": "int64"})
+        pd.testing.assert_series_equal(
+            split.groupby(list(by))["people"].sum(),
+            regular.groupby(list(by))["person_id"].nunique(),
+            check_names=False,
+        )
+
+
+def test_gender_split_rejects_bad_groupings() -> None:
+    cast = cast_frame({1: [Credit(1, 1)]})
+    with pytest.raises(ValueError, match="no such column"):
+        analysis.gender_split(cast, by=("season_number", "department"))
+    with pytest.raises(ValueError, match="one or more"):
+        analysis.gender_split(cast, by=())
+
+
+# --- episode counts ------------------------------------------------------------------------
+
+
+def test_episode_matrix_ranks_people_by_total_and_sums_roles() -> None:
+    cast = cast_frame(
+        {
+            1: [Credit(1, 10, "Ann"), Credit(2, 10, "Bea"), Credit(3, 1, "Cy")],
+            2: [Credit(1, 8, "Ann"), Credit(1, 9, "Ann's ghost"), Credit(3, 2, "Cy")],
+        }
+    )
+    matrix = analysis.episode_matrix(cast, top=2)
+
+    assert matrix[["rank", "person_id", "season_number", "episode_count"]].values.tolist() == [
+        [1, 1, 1, 10],
+        [1, 1, 2, 17],
+        [2, 2, 1, 10],
+    ]
+    assert matrix["total_episodes"].tolist() == [27, 27, 10]
+    assert matrix["roles"].tolist() == ["Ann", "Ann's ghost / Ann", "Bea"]
+
+
+def test_episode_matrix_breaks_ties_by_name() -> None:
+    cast = cast_frame({1: [Credit(5, 3, name="Zed"), Credit(6, 3, name="Abe")]})
+    assert analysis.episode_matrix(cast, top=1)["name"].tolist() == ["Abe"]
+
+
+@pytest.mark.parametrize("top", [0, -1, 2.5, True])
+def test_top_must_be_a_positive_integer(top: object) -> None:
+    with pytest.raises(ValueError, match="positive number"):
+        analysis.episode_matrix(cast_frame({1: [Credit(1, 1)]}), top=top)  # type: ignore[arg-type]
+
+
+def test_episode_matrix_of_a_real_season_puts_the_regulars_first() -> None:
+    raw, cast, _ = real_season("tv-1399-season-1-aggregate_credits")
+    most = max(p["total_episode_count"] for p in raw["cast"])
+    matrix = analysis.episode_matrix(cast, top=5)
+    assert (matrix["episode_count"] == most).all()
+    assert matrix["rank"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_episodes_per_credit_counts_credits_not_people() -> None:
+    cast = cast_frame(
+        {1: [Credit(1, 10), Credit(2, 10), Credit(3, 1), Credit(3, 1, "Other"), Credit(4, 1)]}
+    )
+    dist = analysis.episodes_per_credit(cast)
+    assert dist[["episode_count", "credits"]].values.tolist() == [[1, 3], [10, 2]]
+    assert dist["share"].tolist() == [0.6, 0.4]
+
+
+def test_episodes_per_credit_shares_sum_to_one_on_the_demo_series() -> None:
+    _, cast, crew = demo_frames()
+    for frame in (cast, crew):
+        dist = analysis.episodes_per_credit(frame)
+        np.testing.assert_allclose(dist.groupby("season_number")["share"].sum(), 1.0)
+        assert dist["credits"].sum() == (frame["season_number"] != 0).sum()
+
+
+# --- popularity ----------------------------------------------------------------------------
+
+
+def popularity_cast() -> pd.DataFrame:
+    values = {1: 1.0, 2: 2.0, 3: 3.0, 4: 4.0, 5: 100.0}
+    credits = [Credit(p, 1, popularity=v) for p, v in values.items()]
+    # A second role must not weigh the person twice in the distribution.
+    credits.append(Credit(5, 1, "Second role", popularity=100.0))
+    return cast_frame({1: credits, 2: credits[:2]})
+
+
+def test_popularity_by_season_has_one_row_per_distinct_person() -> None:
+    people = analysis.popularity_by_season(popularity_cast())
+    assert people.groupby("season_number").size().tolist() == [5, 2]
+    assert people.loc[people["season_number"] == 1, "person_id"].tolist() == [5, 4, 3, 2, 1]
+    assert people.loc[people["person_id"] == 5, "episode_count"].tolist() == [2]
+
+
+def test_popularity_summary_quartiles_and_whiskers() -> None:
+    summary = analysis.popularity_summary(popularity_cast()).set_index("season_number")
+    first = summary.loc[1]
+    values = [1.0, 2.0, 3.0, 4.0, 100.0]
+    assert first["people"] == 5
+    assert [first["q1"], first["median"], first["q3"]] == list(
+        np.quantile(values, [0.25, 0.5, 0.75])
+    )
+    assert (first["min"], first["max"]) == (1.0, 100.0)
+    # q3 + 1.5 IQR = 7: the whisker stops at 4, and 100 is an outlier.
+    assert (first["lower_fence"], first["upper_fence"]) == (1.0, 4.0)
+    assert summary.loc[2, "people"] == 2
+
+
+def test_popularity_summary_of_a_real_season_matches_numpy() -> None:
+    raw, cast, _ = real_season("tv-1399-season-1-aggregate_credits")
+    distinct = list({p["id"]: p["popularity"] for p in raw["cast"]}.values())
+    summary = analysis.popularity_summary(cast).iloc[0]
+    assert summary["people"] == len(distinct)
+    np.testing.assert_allclose(
+        summary[["q1", "median", "q3"]].to_numpy(dtype=float),
+        np.quantile(distinct, [0.25, 0.5, 0.75]),
+    )
+
+
+def test_top_people_are_the_most_popular_of_each_season() -> None:
+    top = analysis.top_people(popularity_cast(), n=2)
+    assert top[["season_number", "rank", "person_id"]].values.tolist() == [
+        [1, 1, 5],
+        [1, 2, 4],
+        [2, 1, 2],
+        [2, 2, 1],
+    ]
+    assert top["roles"].iloc[0] == "Role / Second role"
+
+
+# --- continuity ----------------------------------------------------------------------------
+
+
+def test_continuity_on_a_handmade_series_with_a_gap_and_specials() -> None:
+    a, b, c, d, e, z = 1, 2, 3, 4, 5, 99
+    cast = cast_frame(
+        {
+            0: [Credit(z, 1), Credit(a, 1)],
+            1: [Credit(a, 5), Credit(a, 5, "Second role"), Credit(b, 5), Credit(c, 1)],
+            2: [Credit(a, 5), Credit(b, 5), Credit(d, 2)],
+            4: [Credit(a, 5), Credit(c, 1), Credit(e, 1)],
+        }
+    )
+    table = analysis.continuity(cast)
+    columns = ["season_number", "people", "returning", "rejoining", "new", "left"]
+    assert table[columns].values.tolist() == [
+        [1, 3, 0, 0, 3, 0],
+        [2, 3, 2, 0, 1, 1],  # a, b return; d is new; c left
+        [4, 3, 1, 1, 1, 2],  # a returns; c rejoins; e is new; b, d left
+    ]
+    assert table["previous_season"].tolist() == [pd.NA, 1, 2]
+
+
+def test_continuity_counts_add_up_on_the_demo_series() -> None:
+    _, cast, crew = demo_frames()
+    for frame in (cast, crew):
+        table = analysis.continuity(frame)
+        assert (table["people"] == table["returning"] + table["rejoining"] + table["new"]).all()
+        previous = table["people"].shift()
+        assert (previous.iloc[1:] == (table["returning"] + table["left"]).iloc[1:]).all()
+        assert table["new"].sum() == frame.loc[frame["season_number"] > 0, "person_id"].nunique()
+
+
+def test_continuity_of_a_single_season() -> None:
+    table = analysis.continuity(cast_frame({3: [Credit(1, 1), Credit(2, 1)]}))
+    assert table.drop(columns="previous_season").values.tolist() == [[3, 2, 0, 0, 2, 0]]
+
+
+# --- regulars ------------------------------------------------------------------------------
+
+
+def regulars_cast() -> pd.DataFrame:
+    return cast_frame(
+        {
+            1: [Credit(1, 10, name="Ann"), Credit(2, 5, name="Bea"), Credit(3, 4, name="Cy")],
+            2: [Credit(1, 8, name="Ann"), Credit(2, 2, name="Bea"), Credit(3, 8, name="Cy")],
+        }
+    )
+
+
+def test_regular_spans_with_season_lengths_inferred_from_the_credits() -> None:
+    spans = analysis.regular_spans(regulars_cast(), min_share=0.5)
+    assert spans[["name", "season_number", "episode_share"]].values.tolist() == [
+        ["Ann", 1, 1.0],
+        ["Ann", 2, 1.0],
+        ["Bea", 1, 0.5],
+        ["Cy", 2, 1.0],
+    ]
+    assert spans[["first_season", "last_season", "regular_seasons"]].values.tolist() == [
+        [1, 2, 2], [1, 2, 2], [1, 1, 1], [2, 2, 1]
+    ]  # fmt: skip
+
+
+def test_regular_spans_with_season_lengths_from_the_seasons_table() -> None:
+    details = {
+        "id": 1,
+        "seasons": [
+            {"season_number": 1, "episode_count": 20, "id": 11},
+            {"season_number": 2, "episode_count": 8, "id": 12},
+        ],
+    }
+    spans = analysis.regular_spans(regulars_cast(), seasons=tidy.seasons(details))
+    assert spans[["name", "season_number", "season_episodes"]].values.tolist() == [
+        ["Ann", 1, 20],
+        ["Ann", 2, 8],
+        ["Cy", 2, 8],
+    ]
+
+
+@pytest.mark.parametrize("share", [0, -0.1, 1.5])
+def test_regular_spans_rejects_a_share_outside_zero_to_one(share: float) -> None:
+    with pytest.raises(ValueError, match="min_share"):
+        analysis.regular_spans(regulars_cast(), min_share=share)
+
+
+# --- crew ----------------------------------------------------------------------------------
+
+
+def test_crew_headcount_counts_people_and_credits_with_zero_rows() -> None:
+    crew = crew_frame(
+        {
+            1: [
+                Credit(7, 4, "Director", department="Directing"),
+                Credit(7, 1, "Second Unit Director", department="Directing"),
+                Credit(7, 2, "Writer", department="Writing"),
+                Credit(8, 3, "Writer", department="Writing"),
+            ],
+            2: [Credit(8, 3, "Writer", department="Writing")],
+        }
+    )
+    head = analysis.crew_headcount(crew)
+    assert head.values.tolist() == [
+        [1, "Directing", 1, 2],
+        [1, "Writing", 2, 2],
+        [2, "Directing", 0, 0],
+        [2, "Writing", 1, 1],
+    ]
+
+
+# --- every analysis ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", SEASON_ANALYSES, ids=lambda f: f.__name__)
+def test_empty_input_gives_an_empty_frame_with_typed_columns(
+    function: Callable[[pd.DataFrame], pd.DataFrame],
+) -> None:
+    result = function(empty_frame(CAST_COLUMNS))
+    assert result.empty
+    assert not any(map(pd.api.types.is_object_dtype, result.dtypes))
+    typed = function(cast_frame({1: [Credit(1, 2, gender="female")]}))
+    pd.testing.assert_series_equal(result.dtypes, typed.dtypes)
+
+
+def test_empty_crew_headcount_is_typed() -> None:
+    result = analysis.crew_headcount(empty_frame(CREW_COLUMNS))
+    assert result.empty
+    assert list(result.columns) == ["season_number", "department", "people", "credits"]
+
+
+@pytest.mark.parametrize("function", SEASON_ANALYSES, ids=lambda f: f.__name__)
+def test_specials_only_with_include_specials(
+    function: Callable[..., pd.DataFrame],
+) -> None:
+    cast = cast_frame({0: [Credit(9, 1)], 1: [Credit(1, 3)]})
+    assert set(function(cast)["season_number"]) == {1}
+    if function is not analysis.continuity:  # Specials never have a "previous season"
+        assert set(function(cast, include_specials=True)["season_number"]) == {0, 1}
+
+
+@pytest.mark.parametrize("function", SEASON_ANALYSES, ids=lambda f: f.__name__)
+def test_whole_run_frames_and_mixed_series_are_refused(
+    function: Callable[[pd.DataFrame], pd.DataFrame],
+) -> None:
+    raw = samples.load("tv-96677-aggregate_credits")
+    with pytest.raises(ValueError, match="whole-run"):
+        function(tidy.cast_roles(raw, series_id=96677, season_number=None))
+    mixed = pd.concat(
+        [
+            cast_frame({1: [Credit(1, 1)]}, series_id=1),
+            cast_frame({1: [Credit(2, 1)]}, series_id=2),
+        ],
+        ignore_index=True,
+    )
+    with pytest.raises(ValueError, match="mixes series"):
+        function(mixed)
+
+
+@pytest.mark.parametrize("function", SEASON_ANALYSES, ids=lambda f: f.__name__)
+def test_inputs_are_not_modified(function: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    _, cast, _ = demo_frames()
+    before = cast.copy()
+    function(cast)
+    pd.testing.assert_frame_equal(cast, before)
