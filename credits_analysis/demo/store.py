@@ -1,0 +1,51 @@
+"""The bundled demo store: ``data/demo/`` written as cache entries, byte for byte reproducible."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from credits_analysis.cache import CacheEntry, RawCache, details_path, season_credits_path
+from credits_analysis.demo.generator import DEMO_SERIES, generate_series
+
+__all__ = ["DEMO_FETCHED_AT", "DEMO_LANGUAGE", "write_demo_data"]
+
+#: ``fetched_at`` of the bundled entries, fixed so that rebuilding gives identical bytes.
+DEMO_FETCHED_AT = datetime(2025, 1, 1, tzinfo=UTC)
+#: The language the bundled entries are stored under.
+DEMO_LANGUAGE = "en-US"
+# The URL TMDB would have been asked. Recorded for the sidecar's shape; never requested.
+_TMDB_URL = "https://api.themoviedb.org/3/{path}?language={language}"
+
+
+def write_demo_data(root: Path | str) -> list[CacheEntry]:
+    """(Re)build the demo store in ``root`` with every series of ``DEMO_SERIES``.
+
+    Entries are written with :meth:`credits_analysis.cache.RawCache.write`, so they are stored
+    exactly like cache entries, under :data:`DEMO_LANGUAGE`, with ``fetched_at`` fixed at
+    :data:`DEMO_FETCHED_AT`. Entries already in ``root`` are removed first; other files (the
+    README) are left alone.
+
+    Returns
+    -------
+    list[CacheEntry]
+        The entries written: for each series its details, then its seasons in order.
+    """
+    store = RawCache(root)
+    store.clear()
+    written = []
+    for series_id, preset in DEMO_SERIES.items():
+        details, payloads = generate_series(series_id, **preset)
+        written.append(_write(store, details_path(series_id), details))
+        for number, payload in payloads.items():
+            written.append(_write(store, season_credits_path(series_id, number), payload))
+    return written
+
+
+def _write(store: RawCache, api_path: str, payload: Any) -> CacheEntry:
+    # Compact UTF-8, as TMDB sends its bodies.
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    url = _TMDB_URL.format(path=api_path, language=DEMO_LANGUAGE)
+    return store.write(api_path, DEMO_LANGUAGE, body, url=url, fetched_at=DEMO_FETCHED_AT)
