@@ -21,6 +21,7 @@ import pandas as pd
 from credits_analysis.schema import GENDER_CATEGORIES, GENDER_DTYPE, STRING
 
 __all__ = [
+    "SPECIALS",
     "continuity",
     "crew_headcount",
     "episode_matrix",
@@ -32,6 +33,7 @@ __all__ = [
     "top_people",
 ]
 
+#: Season number TMDB gives the Specials.
 SPECIALS = 0
 _ROLE_SEPARATOR = " / "
 
@@ -401,6 +403,7 @@ def regular_spans(
     *,
     min_share: float = 0.5,
     seasons: pd.DataFrame | None = None,
+    top: int | None = None,
     include_specials: bool = False,
 ) -> pd.DataFrame:
     """The seasons in which each person is a regular: credited on at least ``min_share`` of them.
@@ -413,8 +416,12 @@ def regular_spans(
         Share of a season's episodes, in (0, 1], a person must be credited on.
     seasons
         Tidy seasons frame (:func:`credits_analysis.tidy.seasons`) giving each season's episode
-        count. Without it a season's length is taken as its most credited single role, which
-        is right whenever someone is credited on every episode (regular cast are).
+        count; seasons it does not list, or lists without episodes, have no regulars. Without
+        it a season's length is taken as its most credited single role, which is right
+        whenever someone is credited on every episode (regular cast are).
+    top
+        Keep only the ``top`` people who are regulars in the most seasons (ties: the earliest
+        first season, then name); None keeps everyone.
     include_specials
         Keep season 0.
 
@@ -442,10 +449,12 @@ def regular_spans(
     Raises
     ------
     ValueError
-        If ``min_share`` is not in (0, 1].
+        If ``min_share`` is not in (0, 1] or ``top`` is not a positive integer.
     """
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must be in (0, 1], got {min_share!r}")
+    if top is not None:
+        _check_top(top)
     cast = _seasons(cast, include_specials=include_specials)
     if seasons is not None:
         lengths = seasons.set_index("season_number")["episode_count"]
@@ -460,6 +469,16 @@ def regular_spans(
     regular["first_season"] = spans.transform("min")
     regular["last_season"] = spans.transform("max")
     regular["regular_seasons"] = spans.transform("size")
+    if top is not None:
+        leaders = (
+            regular.drop_duplicates("person_id")
+            .sort_values(
+                ["regular_seasons", "first_season", "name", "person_id"],
+                ascending=[False, True, True, True],
+            )["person_id"]
+            .head(top)
+        )
+        regular = regular[regular["person_id"].isin(leaders)]
     regular = regular.merge(
         _roles(cast[cast["person_id"].isin(regular["person_id"])], ["season_number"]),
         on=["season_number", "person_id"],

@@ -23,12 +23,13 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from credits_analysis import analysis
-from credits_analysis.schema import GENDER_CATEGORIES
+from credits_analysis.schema import GENDER_CATEGORIES, STRING
 
 __all__ = [
     "CONTINUITY_COLORS",
     "GENDER_COLORS",
     "POPULARITY_CAVEAT",
+    "SPECIALS_LABEL",
     "continuity_bars",
     "crew_heatmap",
     "episode_distribution",
@@ -52,6 +53,7 @@ POPULARITY_CAVEAT = (
     "Popularity is TMDB's person-level score at the time the data was fetched, the same for a "
     "person in every season: it is not how popular anyone was during a season."
 )
+#: Axis label of season 0.
 SPECIALS_LABEL = "Specials"
 
 _TEMPLATE = "plotly_white"
@@ -96,10 +98,10 @@ def episode_heatmap(
         person, season, episodes and characters. See :func:`analysis.episode_matrix`.
     """
     matrix = analysis.episode_matrix(cast, top=top, include_specials=include_specials)
-    title = _title(f"Top {top} cast by episodes credited", series_name)
+    title = _title(f"Top {top} {_kind(cast).lower()} by episodes credited", series_name)
     if matrix.empty:
         return _empty(title)
-    seasons = _season_order(matrix["season_number"])
+    seasons = _season_order(cast, include_specials=include_specials)
     people = matrix.drop_duplicates("person_id")
     cells = matrix.pivot(index="person_id", columns="season_number")
     z = cells["episode_count"].reindex(index=people["person_id"], columns=seasons)
@@ -109,7 +111,7 @@ def episode_heatmap(
             z=z.to_numpy(dtype="float64", na_value=np.nan),
             x=[season_label(s) for s in seasons],
             y=_person_labels(people),
-            customdata=roles.fillna("").to_numpy(dtype=object),
+            customdata=roles.astype(STRING).fillna("").to_numpy(dtype=object),
             colorscale=_SEQUENTIAL,
             colorbar={"title": {"text": "Episodes"}},
             hoverongaps=False,
@@ -152,7 +154,7 @@ def episode_distribution(
     title = _title(f"Episodes per {kind.lower()} credit", series_name)
     if dist.empty:
         return _empty(title)
-    seasons = _season_order(dist["season_number"])
+    seasons = _season_order(frame, include_specials=include_specials)
     smallest, largest = int(dist["episode_count"].min()), int(dist["episode_count"].max())
     edges = sorted({0, 1, 2, 3, *_one_two_five(largest + 1)})
     first = max(i for i, e in enumerate(edges) if e <= smallest)
@@ -234,7 +236,7 @@ def gender_bars(
     title = _title(f"{kind} gender split per season{where} ({unit})", series_name)
     if split.empty:
         return _empty(title)
-    seasons = _season_order(split["season_number"])
+    seasons = _season_order(frame, include_specials=include_specials)
     share = "people_share" if weight == "people" else "episode_share"
     facets = {"facet_col": "department", "facet_col_wrap": 4} if by_department else {}
     fig = px.bar(
@@ -299,7 +301,7 @@ def popularity_box(
     title = _title(f"{kind} popularity by season (TMDB score at fetch time)", series_name)
     if summary.empty:
         return _empty(title, subtitle=POPULARITY_CAVEAT)
-    seasons = _season_order(summary["season_number"])
+    seasons = _season_order(cast, include_specials=include_specials)
     labels = summary["season_number"].map(season_label)
     fig = go.Figure(
         go.Box(
@@ -367,7 +369,7 @@ def continuity_bars(frame: pd.DataFrame, *, series_name: str | None = None) -> g
     title = _title(f"{kind} continuity from one season to the next", series_name)
     if table.empty:
         return _empty(title)
-    seasons = _season_order(table["season_number"])
+    seasons = _season_order(frame, include_specials=False)
     statuses = list(CONTINUITY_COLORS)
     long = table.melt(
         id_vars=["season_number", "previous_season"],
@@ -418,10 +420,8 @@ def regulars_timeline(
         Named in the title.
     include_specials
         Show season 0 as "Specials".
-    min_share, seasons
+    min_share, seasons, top
         As for :func:`analysis.regular_spans`.
-    top
-        People shown: those regular in the most seasons (ties: earliest first, then name).
 
     Returns
     -------
@@ -430,23 +430,13 @@ def regulars_timeline(
         as a regular, top to bottom.
     """
     spans = analysis.regular_spans(
-        cast, min_share=min_share, seasons=seasons, include_specials=include_specials
+        cast, min_share=min_share, seasons=seasons, top=top, include_specials=include_specials
     )
     kind = _kind(cast)
     title = _title(f"{kind} regulars (credited on {min_share:.0%}+ of a season)", series_name)
     if spans.empty:
         return _empty(title)
-    people = (
-        spans.drop_duplicates("person_id")
-        .sort_values(
-            ["regular_seasons", "first_season", "name", "person_id"],
-            ascending=[False, True, True, True],
-        )
-        .head(top)
-        .sort_values(["first_season", "regular_seasons", "name", "person_id"],
-                     ascending=[True, False, True, True])
-    )  # fmt: skip
-    spans = spans[spans["person_id"].isin(people["person_id"])]
+    people = spans.drop_duplicates("person_id")
     order = pd.Series(_person_labels(people), index=people["person_id"])
     fig = px.scatter(
         spans.assign(
@@ -469,7 +459,9 @@ def regulars_timeline(
     )
     # px already lists a categorical y axis top to bottom in category_orders' order.
     fig.update_yaxes(title_text=None)
-    return _finish(fig, title, _season_order(spans["season_number"]), rows=len(people))
+    return _finish(
+        fig, title, _season_order(cast, include_specials=include_specials), rows=len(people)
+    )
 
 
 def crew_heatmap(
@@ -496,7 +488,7 @@ def crew_heatmap(
     title = _title("Crew headcount per department and season", series_name)
     if head.empty:
         return _empty(title)
-    seasons = _season_order(head["season_number"])
+    seasons = _season_order(crew, include_specials=include_specials)
     departments = (
         head.groupby("department")["people"].sum().sort_values(ascending=False, kind="stable")
     ).index
@@ -528,8 +520,10 @@ def _kind(frame: pd.DataFrame) -> str:
     return "Crew" if "department" in frame.columns else "Cast"
 
 
-def _season_order(season_numbers: pd.Series) -> list[int]:
-    return sorted(int(s) for s in season_numbers.unique())
+def _season_order(frame: pd.DataFrame, *, include_specials: bool) -> list[int]:
+    """Every season of the input, so all figures of a series share one season axis."""
+    numbers = (int(n) for n in frame["season_number"].dropna().unique())
+    return sorted(n for n in numbers if include_specials or n != analysis.SPECIALS)
 
 
 def _person_labels(people: pd.DataFrame) -> list[str]:

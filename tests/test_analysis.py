@@ -348,6 +348,14 @@ def test_regular_spans_with_season_lengths_from_the_seasons_table() -> None:
     ]
 
 
+def test_regular_spans_keeps_the_top_people_by_seasons_as_regular() -> None:
+    spans = analysis.regular_spans(regulars_cast(), top=2)
+    assert spans["name"].unique().tolist() == ["Ann", "Bea"]  # Bea and Cy tie: earliest first
+    assert analysis.regular_spans(regulars_cast(), top=1)["name"].unique().tolist() == ["Ann"]
+    with pytest.raises(ValueError, match="positive number"):
+        analysis.regular_spans(regulars_cast(), top=0)
+
+
 @pytest.mark.parametrize("share", [0, -0.1, 1.5])
 def test_regular_spans_rejects_a_share_outside_zero_to_one(share: float) -> None:
     with pytest.raises(ValueError, match="min_share"):

@@ -258,6 +258,17 @@ def test_episode_heatmap_cells_names_and_characters() -> None:
     assert "Top 2" in fig.layout.title.text
 
 
+def test_season_axis_lists_every_season_of_the_input() -> None:
+    # Nobody of the top 1 is in season 2: the column stays, blank, so all figures align.
+    cast = cast_frame({1: [Credit(1, 9)], 2: [Credit(2, 1)], 3: [Credit(1, 9)]})
+    fig = charts.episode_heatmap(cast, top=1)
+    assert list(fig.layout.xaxis.categoryarray) == ["S1", "S2", "S3"]
+    assert list(fig.data[0].x) == ["S1", "S2", "S3"]
+    assert math.isnan(fig.data[0].z[0][1])
+    timeline = charts.regulars_timeline(cast)
+    assert list(timeline.layout.xaxis.categoryarray) == ["S1", "S2", "S3"]
+
+
 def test_episode_heatmap_tells_namesakes_apart() -> None:
     cast = cast_frame({1: [Credit(1, 3, name="Sam Doe"), Credit(2, 2, name="Sam Doe")]})
     assert list(charts.episode_heatmap(cast).data[0].y) == ["Sam Doe (#1)", "Sam Doe (#2)"]
