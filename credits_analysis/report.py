@@ -1,0 +1,478 @@
+"""Notebooks to self-contained, offline HTML reports.
+
+A report is one of the bundled notebooks (:func:`credits_analysis._resources.notebooks_dir`)
+executed with papermill in a fresh kernel of this very interpreter, then exported by nbconvert
+through the ``credits_report`` template, which drops every CDN reference of JupyterLab's
+template (require.js, MathJax, mermaid, widgets), hides the code, and frames the notebook with a
+header, a synthetic-data banner where it applies, and the TMDB notice.
+
+Figures: the notebooks display plotly figures with the ``plotly_mimetype`` renderer, which
+JupyterLab and VS Code draw themselves, even in an untrusted notebook; nbconvert cannot represent
+that mimetype and would silently drop it. The export therefore turns each such output into a
+``<div>`` that calls ``Plotly.newPlot`` (plotly's own escaped JSON) and inlines plotly.js once
+in the page head, whatever the number of figures.
+
+This product uses the TMDB API but is not endorsed or certified by TMDB.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+import plotly.io as pio
+import zmq
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+from plotly.offline import get_plotlyjs
+from traitlets import default
+
+from credits_analysis import __version__
+from credits_analysis._resources import notebooks_dir
+from credits_analysis.demo import DEMO_SERIES
+from credits_analysis.errors import CreditsAnalysisError
+from credits_analysis.load import SeriesCredits, load_series
+
+__all__ = [
+    "COMPARISON_NOTEBOOK",
+    "DEFAULT_CELL_TIMEOUT",
+    "EXPLORER_NOTEBOOK",
+    "PLOTLY_MIMETYPE",
+    "TMDB_ATTRIBUTION",
+    "NotebookExecutionError",
+    "Report",
+    "ReportHeader",
+    "SeriesSummary",
+    "build_demo_reports",
+    "build_report",
+    "execute_notebook",
+    "export_html",
+]
+
+#: The notebook of a one-series report, in :func:`~credits_analysis._resources.notebooks_dir`.
+EXPLORER_NOTEBOOK = "series_explorer.ipynb"
+#: The notebook of a several-series report.
+COMPARISON_NOTEBOOK = "series_comparison.ipynb"
+#: Seconds one cell may run before the build fails; the notebooks never fetch, so this is ample.
+DEFAULT_CELL_TIMEOUT = 300.0
+#: TMDB's required attribution notice, shown in every report.
+TMDB_ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
+#: The output mimetype plotly's ``plotly_mimetype`` renderer writes and JupyterLab draws.
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+
+_TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+_TEMPLATE_NAME = "credits_report"
+_KERNEL_NAME = "python3"
+# plotly's own notebook renderer uses this height for figures that do not set one.
+_DEFAULT_FIGURE_HEIGHT = 525
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+_SOURCES = {
+    "network": "TMDB API (fetched for this report)",
+    "cache": "TMDB API (local cache)",
+    "bundled": "data bundled with credits-analysis",
+}
+
+
+class NotebookExecutionError(CreditsAnalysisError):
+    """A notebook cell raised, timed out or lost its kernel; no report was written.
+
+    Attributes
+    ----------
+    notebook : str
+        The notebook's file name.
+    cell : str
+        The failing cell, as a reader finds it: ``cell 7 (id "gender-split")``.
+    ename, evalue : str
+        The exception's type name and message inside the kernel.
+    traceback : str
+        The kernel's traceback, without terminal colours.
+    """
+
+    def __init__(
+        self, *, notebook: str, cell: str, ename: str, evalue: str, traceback: str = ""
+    ) -> None:
+        super().__init__(f"{notebook}: {cell} failed with {ename}: {evalue}")
+        self.notebook = notebook
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue
+        self.traceback = traceback
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    """What the report header says about one series (all fields are display text)."""
+
+    series_id: int
+    name: str
+    seasons: str
+    source: str
+    fetched: str
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    """The report's header: title, one summary per series, language, build stamp and notices.
+
+    ``synthetic`` is the banner text, empty when no series is synthetic.
+    """
+
+    title: str
+    series: tuple[SeriesSummary, ...]
+    language: str
+    built: str
+    synthetic: str
+    attribution: str = TMDB_ATTRIBUTION
+
+    @classmethod
+    def from_series(
+        cls, loaded: Sequence[SeriesCredits], *, built_at: datetime | None = None
+    ) -> ReportHeader:
+        """Describe ``loaded`` (one or several series, as :func:`load_series` returns them)."""
+        if not loaded:
+            raise ValueError("a report needs at least one series")
+        names = [_name(s) for s in loaded]
+        title = (
+            f"{names[0]}: cast and crew season by season"
+            if len(loaded) == 1
+            else f"Comparison: {', '.join(names)}"
+        )
+        synthetic = [_name(s) for s in loaded if s.is_synthetic]
+        banner = (
+            f"Synthetic data: {', '.join(synthetic)} "
+            + ("is a generated series, not a real one." if len(synthetic) == 1
+               else "are generated series, not real ones.")
+            + " The people, roles and numbers are made up (calibrated on real TMDB payloads) to "
+            "show what the report does: draw no conclusions from them."
+            if synthetic
+            else ""
+        )
+        stamp = (built_at or datetime.now(UTC)).astimezone(UTC)
+        return cls(
+            title=title,
+            series=tuple(_summary(s) for s in loaded),
+            language=", ".join(sorted({s.language for s in loaded})),
+            built=f"{_format_time(stamp)} with credits-analysis {__version__}",
+            synthetic=banner,
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report that was written.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The HTML file.
+    series : tuple[SeriesCredits, ...]
+        The series it shows, as loaded (``.failures`` says which seasons did not load).
+    figures : int
+        The plotly figures in it.
+    """
+
+    path: Path
+    series: tuple[SeriesCredits, ...]
+    figures: int
+
+
+def build_report(
+    series_ids: int | Sequence[int],
+    out: Path | str,
+    *,
+    seasons: Sequence[int] | None = None,
+    language: str | None = None,
+    include_specials: bool = False,
+    show_code: bool = False,
+    offline: bool | None = None,
+    cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+) -> Report:
+    """Write the HTML report of one series (explorer) or several (comparison) to ``out``.
+
+    The series are loaded here first (cache, TMDB, bundled data, as
+    :func:`~credits_analysis.load_series` does), so a bad id or a missing token fails before any
+    kernel starts and a fetch shows its progress here; the notebook then loads the same data
+    again, from the cache. The file is written atomically once everything succeeded: a failure
+    never leaves a partial report, nor touches an existing file at ``out``.
+
+    Parameters
+    ----------
+    series_ids
+        One TMDB series id, or several for a side-by-side comparison.
+    out
+        The HTML file to write; its folder is created if needed.
+    seasons
+        Season numbers to include (in each series); None for all.
+    language, include_specials, offline
+        As for :func:`~credits_analysis.load_series`.
+    show_code
+        Keep the code cells in the report (hidden by default).
+    cell_timeout
+        Seconds any one cell may run.
+
+    Returns
+    -------
+    Report
+        Where it was written, the series as loaded, the number of figures.
+
+    Raises
+    ------
+    NotebookExecutionError
+        If a notebook cell fails; the message names the cell.
+    CreditsAnalysisError
+        Any error of :func:`~credits_analysis.load_series` (not found, offline miss, ...).
+    """
+    ids = [series_ids] if isinstance(series_ids, int) else [int(i) for i in series_ids]
+    if not ids or len(set(ids)) != len(ids):
+        raise ValueError(f"give one or more distinct series ids, not {ids}")
+    options: dict[str, Any] = {
+        "seasons": sorted(seasons) if seasons is not None else None,
+        "include_specials": include_specials,
+        "offline": offline,
+    }
+    loaded = tuple(load_series(i, language=language, **options) for i in ids)
+    # The notebook gets the language the settings resolved to, not a default of its own.
+    options["language"] = loaded[0].language
+    if len(ids) == 1:
+        notebook, parameters = EXPLORER_NOTEBOOK, {"series_id": ids[0], **options}
+    else:
+        notebook, parameters = COMPARISON_NOTEBOOK, {"series_ids": ids, **options}
+    executed = execute_notebook(notebooks_dir() / notebook, parameters, cell_timeout=cell_timeout)
+    html, figures = export_html(
+        executed, header=ReportHeader.from_series(loaded), show_code=show_code
+    )
+    out = Path(out)
+    _write_atomically(out, html.encode("utf-8"))
+    return Report(path=out, series=loaded, figures=figures)
+
+
+def build_demo_reports(out_dir: Path | str) -> list[Report]:
+    """Write the reports of the bundled demo series to ``out_dir``, offline.
+
+    The explorer of the first (the eight-season drama), and a comparison of them all.
+
+    Returns
+    -------
+    list[Report]
+        The explorer, then the comparison.
+    """
+    out_dir = Path(out_dir)
+    ids = list(DEMO_SERIES)
+    explorer = out_dir / f"demo-explorer-{ids[0]}.html"
+    comparison = out_dir / f"demo-comparison-{'-'.join(map(str, ids))}.html"
+    return [
+        build_report(ids[0], explorer, offline=True),
+        build_report(ids, comparison, offline=True),
+    ]
+
+
+def execute_notebook(
+    notebook: Path | str,
+    parameters: Mapping[str, Any],
+    *,
+    cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+) -> nbformat.NotebookNode:
+    """Run ``notebook`` with ``parameters`` injected after its ``parameters`` cell.
+
+    The kernel is ipykernel in this interpreter (whatever ``python3`` kernelspec the user has
+    installed elsewhere), so it imports the same ``credits_analysis``; nothing is written to
+    disk.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook, outputs included.
+
+    Raises
+    ------
+    NotebookExecutionError
+        If a cell raises, runs longer than ``cell_timeout`` seconds, or the kernel dies.
+    """
+    notebook = Path(notebook)
+    try:
+        return papermill.execute_notebook(
+            str(notebook),
+            None,
+            parameters=dict(parameters),
+            kernel_name=_KERNEL_NAME,
+            kernel_manager_class=_InterpreterKernelManager,
+            execution_timeout=cell_timeout,
+            progress_bar=False,
+            log_output=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise NotebookExecutionError(
+            notebook=notebook.name,
+            cell=_describe_cell(notebook, exc.source),
+            ename=exc.ename,
+            evalue=exc.evalue,
+            traceback=_ANSI_ESCAPE.sub("", "\n".join(exc.traceback)),
+        ) from exc
+    except CellTimeoutError as exc:
+        raise NotebookExecutionError(
+            notebook=notebook.name,
+            cell="a cell",
+            ename="CellTimeoutError",
+            evalue=f"no result after {cell_timeout:g} s; {_first_line(str(exc))}",
+            traceback=str(exc),
+        ) from exc
+    except DeadKernelError as exc:
+        raise NotebookExecutionError(
+            notebook=notebook.name, cell="a cell", ename="DeadKernelError", evalue=str(exc)
+        ) from exc
+
+
+def export_html(
+    executed: nbformat.NotebookNode, *, header: ReportHeader, show_code: bool = False
+) -> tuple[str, int]:
+    """Return the standalone HTML page of an executed notebook, and its number of figures.
+
+    The page loads nothing from any host: plotly.js is inlined once in the head (only when the
+    notebook has figures), and no MathJax, require.js or other CDN script is referenced.
+    """
+    notebook = copy.deepcopy(executed)
+    figures = _figures_to_html(notebook)
+    notebook.metadata["title"] = header.title
+    exporter = HTMLExporter(
+        template_name=_TEMPLATE_NAME,
+        extra_template_basedirs=[str(_TEMPLATES_DIR)],
+        exclude_input=not show_code,
+        exclude_input_prompt=not show_code,
+        exclude_output_prompt=True,
+    )
+    report = {**asdict(header), "plotly_js": get_plotlyjs() if figures else ""}
+    body, _ = exporter.from_notebook_node(notebook, resources={"credits_report": report})
+    return body, figures
+
+
+class _InterpreterKernelManager(AsyncKernelManager):
+    """Start ipykernel with this interpreter, over encrypted sockets where pyzmq allows.
+
+    A user-level ``python3`` kernelspec (``ipykernel install --user``) may point at another
+    Python without this package; with no kernel folders to search, only ipykernel's native spec
+    remains, and it runs ``sys.executable``. CurveZMQ also spares the terminal ipykernel's
+    warning about unencrypted TCP.
+    """
+
+    @default("kernel_spec_manager")
+    def _kernel_spec_manager_default(self) -> KernelSpecManager:
+        return KernelSpecManager(kernel_dirs=[])
+
+    @default("transport_encryption")
+    def _transport_encryption_default(self) -> str:
+        return "auto" if zmq.has("curve") else "disabled"
+
+
+def _figures_to_html(notebook: nbformat.NotebookNode) -> int:
+    """Replace every plotly mimetype output by its HTML div, in place; return how many."""
+    count = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            figure = output.get("data", {}).get(PLOTLY_MIMETYPE)
+            if figure is None:
+                continue
+            count += 1
+            output["data"] = {
+                "text/html": pio.to_html(
+                    figure,
+                    config=figure.get("config"),
+                    include_plotlyjs=False,
+                    include_mathjax=False,
+                    full_html=False,
+                    default_height=_DEFAULT_FIGURE_HEIGHT,
+                    validate=False,
+                    div_id=f"figure-{count}",
+                )
+            }
+    return count
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary file in its folder, renamed over it when complete.
+
+    Unlike the cache's private entries (``mkstemp``, mode 0600), a report is for sharing, so
+    the temporary file is created with ``open``, which leaves the mode to the umask.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with temporary.open("xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _describe_cell(notebook: Path, source: str) -> str:
+    """Name the cell of ``notebook`` whose source is ``source``, as a reader would find it."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    for number, cell in enumerate(cells, start=1):
+        if cell.source == source:
+            return f'cell {number} (id "{cell.get("id", "?")}")'
+    # Only papermill's own cell is absent from the file: the parameters it injected.
+    return "the injected-parameters cell"
+
+
+def _summary(series: SeriesCredits) -> SeriesSummary:
+    loaded = sorted(series.payloads)
+    rows = series.seasons[series.seasons["season_number"].isin(loaded)]
+    seasons = _season_ranges(loaded)
+    if series.failures:
+        failed = ", ".join(
+            f"{number} ({type(error).__name__})"
+            for number, error in sorted(series.failures.items())
+        )
+        seasons += f"; not loaded: {failed}"
+    sources = sorted({_SOURCES.get(s, s) for s in rows["source"].dropna()})
+    stamps = sorted({_format_time(stamp) for stamp in rows["fetched_at"].dropna()})
+    fetched = " to ".join(dict.fromkeys([stamps[0], stamps[-1]])) if stamps else "not recorded"
+    return SeriesSummary(
+        series_id=series.series_id,
+        name=_name(series),
+        seasons=seasons,
+        source="; ".join(sources) or "unknown",
+        fetched=fetched,
+    )
+
+
+def _name(series: SeriesCredits) -> str:
+    return series.name or f"series {series.series_id}"
+
+
+def _season_ranges(numbers: Sequence[int]) -> str:
+    """``[0, 1, 2, 3, 5]`` -> ``"Specials, 1-3, 5"``."""
+    parts: list[str] = []
+    regular = [n for n in numbers if n != 0]
+    start = previous = None
+    for number in [*regular, None]:
+        if number is not None and previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if start is not None:
+            parts.append(f"{start}" if start == previous else f"{start}\u2013{previous}")
+        start = previous = number
+    if 0 in numbers:
+        parts.insert(0, "Specials")
+    return ", ".join(parts) if parts else "none"
+
+
+def _format_time(stamp: datetime) -> str:
+    return f"{stamp:%Y-%m-%d %H:%M} UTC"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
