@@ -7,7 +7,7 @@ it is labelled synthetic wherever it appears (the series name, and the
 :func:`credits_analysis.load_series` turns into ``SeriesCredits.is_synthetic``).
 
 The entry point, pure, deterministic for its arguments, and fast (:data:`SCALE_PRESET`, 40
-seasons of 200 episodes with about 59,000 cast roles, takes under two seconds)::
+seasons of 200 episodes with about 58,000 cast roles, takes about two seconds)::
 
     generate_series(series_id, *, seasons=8, episodes_per_season=10, seed=0, name=None,
                     specials=True, announced_season=False, regulars=10,

@@ -73,7 +73,7 @@ class CastPlan:
             self.recurring.append(_Member(person, character, tenure))
         for member in self.recurring:
             member.seasons_left -= 1
-            # From 3 episodes to all but one, most near the low end.
+            # From 3 episodes to fewer than all, most near the low end.
             low = min(3, episodes)
             count = low + int(max(0, episodes - 1 - low) * rng.random() ** 2)
             self._role(season, member.person, member.character, count)
@@ -148,7 +148,7 @@ class CastPlan:
         season.add_role(person, character, episodes, order)
         rng = self.registry.rng
         if rng.random() < _SECOND_ROLE:
-            second = rng.choice(_SECOND_ROLES).format(character=character or "Patient")
+            second = rng.choice(_SECOND_ROLES).format(character=character or "Passer-by")
             season.add_role(person, second, rng.randint(1, min(2, season.episodes)), order)
 
     def _order(self, person: Person) -> int:

@@ -47,7 +47,7 @@ DEMO_SERIES: Mapping[int, Mapping[str, Any]] = {
     },
 }
 
-#: A long-running soap for scale tests (about 59,000 cast roles and 12,000 crew jobs over
+#: A long-running soap for scale tests (about 58,000 cast roles and 12,000 crew jobs over
 #: 40 seasons of 200 episodes): ``generate_series(series_id, **SCALE_PRESET)``. Never bundled.
 SCALE_PRESET: Mapping[str, Any] = {
     "name": "Harbour Lights (synthetic soap)",
