@@ -1,0 +1,168 @@
+"""The bundled notebooks: committed clean, parameterised for papermill, and runnable offline.
+
+Each notebook is executed in a kernel of this interpreter on the bundled synthetic demo (its
+defaults) and on the real TMDB samples bundled with the package (Game of Thrones and Breaking
+Bad, season 1 of each).
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from credits_analysis._resources import notebooks_dir
+from credits_analysis.demo import DEMO_SERIES
+from credits_analysis.report import (
+    COMPARISON_NOTEBOOK,
+    EXPLORER_NOTEBOOK,
+    PLOTLY_MIMETYPE,
+    execute_notebook,
+)
+
+NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
+# Parameters every notebook takes, whatever else it has (the series id(s), a `top`, ...).
+COMMON = {"seasons", "language", "include_specials", "offline"}
+
+
+def parameters_cell(path: Path) -> nbformat.NotebookNode:
+    tagged = [c for c in nbformat.read(path, as_version=4).cells
+              if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{path.name} must have exactly one cell tagged 'parameters'"
+    return tagged[0]
+
+
+def defaults(path: Path) -> dict[str, object]:
+    """The parameters cell as {name: default}; every statement is an annotated literal."""
+    values = {}
+    for statement in ast.parse(parameters_cell(path).source).body:
+        if isinstance(statement, ast.ImportFrom) and statement.module == "typing":
+            continue
+        assert isinstance(statement, ast.AnnAssign), ast.unparse(statement)
+        assert isinstance(statement.target, ast.Name) and statement.value is not None
+        values[statement.target.id] = ast.literal_eval(statement.value)
+    return values
+
+
+def test_both_report_notebooks_are_bundled() -> None:
+    assert {p.name for p in NOTEBOOKS} == {EXPLORER_NOTEBOOK, COMPARISON_NOTEBOOK}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name} cell {cell.id} has outputs"
+            assert cell.execution_count is None, f"{path.name} cell {cell.id} was executed"
+        assert set(cell.metadata) <= {"tags"}, f"{path.name} cell {cell.id}: {cell.metadata}"
+    assert "papermill" not in notebook.metadata and "widgets" not in notebook.metadata
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_typed_parameters_that_papermill_reads_and_that_default_to_the_demo(
+    path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    values = defaults(path)
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        inferred = papermill.inspect_notebook(str(path))
+
+    assert set(inferred) == set(values), "papermill must see every parameter"
+    assert caplog.records == []
+    assert all(p["inferred_type_name"] != "None" for p in inferred.values()), inferred
+    assert set(values) >= COMMON
+    ids = values.get("series_ids", [values.get("series_id")])
+    assert set(ids) <= set(DEMO_SERIES)
+    assert values["seasons"] is None and values["include_specials"] is False
+
+
+@pytest.fixture(scope="module")
+def offline_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No token and an empty cache, for every kernel this module starts.
+
+    Module-scoped (a kernel run takes seconds), so it cannot rely on the function-scoped
+    environment fixture of conftest.py.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(("TMDB_", "CREDITS_ANALYSIS_")):
+                patch.delenv(name)
+        patch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        patch.setenv("CREDITS_ANALYSIS_OFFLINE", "1")
+        yield
+
+
+RUNS = {
+    "explorer-demo": (EXPLORER_NOTEBOOK, {}),
+    "comparison-demo": (COMPARISON_NOTEBOOK, {}),
+    "explorer-real-sample": (EXPLORER_NOTEBOOK, {"series_id": 1399, "seasons": [1]}),
+    "comparison-real-samples": (
+        COMPARISON_NOTEBOOK,
+        {"series_ids": [1399, 1396], "seasons": [1]},
+    ),
+}
+
+
+@pytest.fixture(scope="module", params=list(RUNS))
+def run(
+    request: pytest.FixtureRequest, offline_environment: None
+) -> tuple[str, nbformat.NotebookNode]:
+    name, parameters = RUNS[request.param]
+    return request.param, execute_notebook(notebooks_dir() / name, parameters)
+
+
+def outputs(notebook: nbformat.NotebookNode) -> list[tuple[str, nbformat.NotebookNode]]:
+    return [(c.id, o) for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+
+
+@pytest.mark.notebook
+def test_runs_cleanly(run: tuple[str, nbformat.NotebookNode]) -> None:
+    _, notebook = run
+    problems = [
+        (cell_id, output.get("name") or output.get("ename"))
+        for cell_id, output in outputs(notebook)
+        if output.output_type == "error"
+        or (output.output_type == "stream" and output.name == "stderr")
+    ]
+    assert problems == [], "no errors and no warnings"
+
+
+@pytest.mark.notebook
+def test_every_chart_cell_shows_one_plotly_figure_for_jupyterlab(
+    run: tuple[str, nbformat.NotebookNode],
+) -> None:
+    """The figures go out as plotly's mimetype alone: JupyterLab draws it even in an untrusted
+    notebook, and the report's export turns it into HTML (tests/test_report.py)."""
+    _, notebook = run
+    figures = [o["data"] for _, o in outputs(notebook) if PLOTLY_MIMETYPE in o.get("data", {})]
+
+    assert figures
+    for data in figures:
+        assert set(data) == {PLOTLY_MIMETYPE}
+        assert data[PLOTLY_MIMETYPE]["data"], "every figure has traces"
+
+
+@pytest.mark.notebook
+def test_the_data_loaded_is_the_one_asked_for(run: tuple[str, nbformat.NotebookNode]) -> None:
+    name, notebook = run
+    printed = "".join(
+        o.get("text", "") for cell_id, o in outputs(notebook) if cell_id == "load"
+    )
+    expected = {
+        "explorer-demo": ["St. Brigid's (synthetic demo) (TMDB id 9000001): seasons [1, 2"],
+        "comparison-demo": [f"(TMDB id {i})" for i in DEMO_SERIES],
+        "explorer-real-sample": ["Game of Thrones (TMDB id 1399): seasons [1]"],
+        "comparison-real-samples": ["Game of Thrones (TMDB id 1399): seasons [1]",
+                                    "Breaking Bad (TMDB id 1396): seasons [1]"],
+    }[name]
+    for text in expected:
+        assert text in printed
