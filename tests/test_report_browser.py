@@ -1,0 +1,185 @@
+"""Reports opened in headless Chromium with every request that is not ``file:`` blocked.
+
+Two reports are built once for the module: the comparison of the bundled demo series, and an
+explorer of a real TMDB sample (Game of Thrones, season 1) whose series and one person carry
+HTML in their names, which must be shown as text and never run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route, sync_playwright
+
+from credits_analysis import samples
+from credits_analysis.cache import RawCache, details_path, season_credits_path
+from credits_analysis.demo import DEMO_SERIES
+from credits_analysis.report import Report, build_report
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+# Both would run if inserted as HTML: an image that fails to load, an SVG that loads.
+PERSON = "<img src=x onerror=alert(1)><svg onload=alert(2)>"
+SERIES = "Thrones <script>alert(3)</script>"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.notebook,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="headless Chromium is missing: install Debian's `chromium` package "
+        "(apt-get install chromium), as .ci/run does",
+    ),
+]
+
+
+def hostile_cache(root: Path) -> None:
+    """The real season 1 of Game of Thrones, with HTML in the series name and a person's name.
+
+    The person is made the most popular one, so they appear in every view of the report.
+    """
+    details = samples.load("tv-1399")
+    details["name"] = SERIES
+    credits = samples.load("tv-1399-season-1-aggregate_credits")
+    credits["cast"][0].update(name=PERSON, popularity=1000.0)
+    store = RawCache(root)
+    for path, payload in ((details_path(1399), details),
+                          (season_credits_path(1399, 1), credits)):
+        store.write(path, "en-US", json.dumps(payload).encode(), url=f"https://example.test/{path}")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
+    cache = tmp_path_factory.mktemp("cache")
+    hostile_cache(cache)
+    out = tmp_path_factory.mktemp("reports")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(("TMDB_", "CREDITS_ANALYSIS_")):
+                patch.delenv(name)
+        patch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(cache))
+        return {
+            "demo-comparison": build_report(
+                list(DEMO_SERIES), out / "comparison.html", offline=True
+            ),
+            "hostile-explorer": build_report(1399, out / "hostile.html", seasons=[1], offline=True),
+        }
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """A page opened on a report, with everything it tried to do."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def open_report(browser: Browser, path: Path) -> Iterator[Visit]:
+    page = browser.new_page()
+    visit = Visit(page)
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        visit.requests.append(url)
+        if url.startswith("file:"):
+            route.continue_()
+        else:
+            visit.blocked.append(url)
+            route.abort()
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            visit.console_errors.append(message.text)
+
+    def dialog(dialog: Dialog) -> None:
+        visit.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+    page.on("dialog", dialog)
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    # Plotly draws on load; wait until every figure div holds its SVG (or time out and fail).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.plotly-graph-div')]"
+        ".every(div => div.querySelector('svg.main-svg'))",
+        timeout=30_000,
+    )
+    try:
+        yield visit
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module", params=["demo-comparison", "hostile-explorer"])
+def visit(
+    request: pytest.FixtureRequest, browser: Browser, reports: dict[str, Report]
+) -> Iterator[tuple[Report, Visit]]:
+    report = reports[request.param]
+    with open_report(browser, report.path) as opened:
+        yield report, opened
+
+
+def test_every_chart_renders(visit: tuple[Report, Visit]) -> None:
+    report, opened = visit
+    charts = opened.page.eval_on_selector_all(
+        ".plotly-graph-div",
+        """divs => divs.map(div => ({
+            plotted: div.classList.contains('js-plotly-plot'),
+            svg: div.querySelector('svg.main-svg') !== null,
+            height: div.getBoundingClientRect().height,
+        }))""",
+    )
+
+    assert len(charts) == report.figures > 0
+    assert all(c["plotted"] and c["svg"] and c["height"] > 0 for c in charts), charts
+
+
+def test_nothing_but_the_file_itself_is_requested(visit: tuple[Report, Visit]) -> None:
+    report, opened = visit
+
+    assert opened.blocked == []
+    assert opened.requests == [report.path.resolve().as_uri()]
+
+
+def test_no_console_errors(visit: tuple[Report, Visit]) -> None:
+    _, opened = visit
+
+    assert opened.console_errors == []
+
+
+def test_html_in_names_is_shown_as_text_and_never_run(
+    browser: Browser, reports: dict[str, Report]
+) -> None:
+    with open_report(browser, reports["hostile-explorer"].path) as opened:
+        page = opened.page
+        assert opened.dialogs == []
+        assert page.evaluate("document.querySelectorAll('img, [onerror], [onload]').length") == 0
+        assert SERIES in page.inner_text("h1")
+        cells = page.eval_on_selector_all("td", "cells => cells.map(c => c.textContent)")
+        assert PERSON in cells
+        chart_text = page.eval_on_selector_all("svg text", "texts => texts.map(t => t.textContent)")
+        assert PERSON in chart_text
