@@ -1,0 +1,368 @@
+"""The credits-analysis command, end to end against the fake TMDB served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from credits_analysis.cache import RawCache, season_credits_path
+from credits_analysis.cli import main
+from credits_analysis.config import Settings
+from credits_analysis.load import load_series
+from credits_analysis.schema import CAST_COLUMNS, SEASON_COLUMNS
+from tests.fake_tmdb import TOKEN, FakeTMDB, Fault
+
+SERIES = 5150
+
+
+@pytest.fixture
+def online(fake_tmdb_url: str, fake_tmdb: FakeTMDB, monkeypatch: pytest.MonkeyPatch) -> FakeTMDB:
+    """Environment pointing at the local fake with its token; a 4-season series to fetch."""
+    monkeypatch.setenv("TMDB_API_TOKEN", TOKEN)
+    monkeypatch.setenv("TMDB_API_BASE_URL", fake_tmdb_url)
+    monkeypatch.setenv("CREDITS_ANALYSIS_TIMEOUT", "5")
+    monkeypatch.setenv("CREDITS_ANALYSIS_MAX_RETRIES", "0")
+    fake_tmdb.add_generated(SERIES, seasons=4, episodes_per_season=3)
+    return fake_tmdb
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def test_help_explains_token_offline_mode_and_cache(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("--help")
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    for needle in (
+        "TMDB_API_TOKEN",
+        "Read Access Token",
+        "v3",
+        "CREDITS_ANALYSIS_OFFLINE",
+        "CREDITS_ANALYSIS_CACHE_DIR",
+        "fetch",
+        "tables",
+        "cache",
+        "exit status",
+    ):
+        assert needle in text, needle
+    assert str(Settings.from_env().cache_dir) in text
+
+
+def test_fetch_warms_the_cache_and_prints_a_line_per_season(
+    online: FakeTMDB, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("fetch", str(SERIES)) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Synthetic Series 5150") and "[synthetic]" in lines[0]
+    assert [line.split(":")[0] for line in lines[1:]] == [f"season {n}" for n in (1, 2, 3, 4)]
+    assert all(line.endswith("(network)") for line in lines[1:])
+    cast_roles = int(lines[1].split(": ")[1].split()[0])
+    assert cast_roles == len(load_series(SERIES, seasons=1, offline=True).cast)
+    assert len(list(RawCache(cache_dir).entries())) == 5
+    requests = online.count()
+    assert run("fetch", str(SERIES), "--offline") == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith("(cache)")
+    assert online.count() == requests
+
+
+def test_fetch_options_reach_load_series(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("fetch", str(SERIES), "--seasons", "2", "0", "--language", "de-DE") == 0
+    out = capsys.readouterr().out
+    assert "de-DE" in out.splitlines()[0]
+    assert [line.split(":")[0] for line in out.splitlines()[1:]] == ["season 0", "season 2"]
+    assert {r.language for r in online.requests} == {"de-DE"}
+    assert run("fetch", str(SERIES), "--include-specials", "--language", "de-DE") == 0
+    assert "season 0:" in capsys.readouterr().out
+    before = online.count()
+    assert run("fetch", str(SERIES), "--seasons", "2", "--refresh", "--language", "de-DE") == 0
+    assert online.count() == before + 2
+
+
+def test_partial_failure_exits_1_with_a_line_per_failed_season(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    online.inject(f"tv/{SERIES}/season/3/*", Fault(404))
+    assert run("fetch", str(SERIES)) == 1
+    captured = capsys.readouterr()
+    assert "season 3:" not in captured.out
+    assert "season 3: failed: NotFoundError: TMDB has nothing at" in captured.err
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"TMDB_API_TOKEN": ""}, "Set TMDB_API_TOKEN"),
+        ({"TMDB_API_TOKEN": "0123456789abcdef0123456789abcdef"}, "Read Access Token"),
+        ({"TMDB_API_TOKEN": "eyJ-wrong"}, "TMDB rejected the token"),
+        ({"CREDITS_ANALYSIS_RATE_LIMIT": "fast"}, "CREDITS_ANALYSIS_RATE_LIMIT='fast'"),
+        ({"CREDITS_ANALYSIS_OFFLINE": "1"}, "offline mode is on"),
+    ],
+    ids=["no-token", "v3-key", "wrong-token", "bad-setting", "offline-miss"],
+)
+def test_errors_exit_2_with_one_line_and_no_traceback(
+    online: FakeTMDB,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    needle: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert run("fetch", str(SERIES)) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith("error: ") and needle in line
+    assert TOKEN not in captured.err + captured.out
+
+
+def test_unknown_series_exits_2(
+    online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    online.inject("tv/31337", Fault(404))
+    assert run("tables", "31337", "--out", str(tmp_path / "out")) == 2
+    assert capsys.readouterr().err.startswith("error: TMDB has nothing at")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["fetch"], ["fetch", "abc"], ["tables", "1"], ["nope"]):
+        with pytest.raises(SystemExit) as exited:
+            run(*argv)
+        assert exited.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("file_format", ["csv", "parquet"])
+def test_tables_writes_cast_crew_and_seasons(
+    online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str], file_format: str
+) -> None:
+    out = tmp_path / "out" / "nested"
+    assert run("tables", str(SERIES), "--out", str(out), "--format", file_format) == 0
+    series = load_series(SERIES, offline=True)
+    read = pd.read_csv if file_format == "csv" else pd.read_parquet
+    for name in ("cast", "crew", "seasons"):
+        written = read(out / f"{name}.{file_format}")
+        expected = getattr(series, name)
+        assert list(written.columns) == list(expected.columns)
+        assert len(written) == len(expected) > 0
+    if file_format == "parquet":
+        cast = pd.read_parquet(out / "cast.parquet")
+        assert dict(cast.dtypes) == dict(CAST_COLUMNS)
+        seasons = pd.read_parquet(out / "seasons.parquet")
+        assert dict(seasons.dtypes) == dict(SEASON_COLUMNS)
+    assert f"cast.{file_format}: {len(series.cast)} rows" in capsys.readouterr().out
+
+
+def test_tables_into_an_unwritable_place_exits_2(
+    online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert run("tables", str(SERIES), "--out", str(blocker / "out")) == 2
+    assert capsys.readouterr().err.startswith("error: [Errno 20] Not a directory")
+    assert online.count() == 0
+
+
+def test_cache_info_and_clear(
+    online: FakeTMDB, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("fetch", str(SERIES)) == 0
+    capsys.readouterr()
+    assert run("cache", "info") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{cache_dir}: 5 entries matching '*'")
+    assert any(line.startswith(f"{season_credits_path(SERIES, 2)} en-US") for line in out)
+    assert run("cache", "clear", f"tv/{SERIES}/season/*") == 0
+    assert capsys.readouterr().out.startswith("removed 4 entries")
+    assert [e.api_path for e in RawCache(cache_dir).entries()] == [f"tv/{SERIES}"]
+
+
+def test_verbose_logs_requests_without_the_token(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("-v", "fetch", str(SERIES), "--seasons", "1") == 0
+    err = capsys.readouterr().err
+    assert "DEBUG credits_analysis.tmdb: GET http://127.0.0.1" in err
+    assert TOKEN not in err
+    assert run("-v", "fetch", str(SERIES), "--seasons", "1") == 0
+    assert "cache hit" in capsys.readouterr().err
+
+
+def test_stale_data_warning_is_one_line(
+    online: FakeTMDB, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CREDITS_ANALYSIS_TTL_ENDED_DAYS", "0")
+    monkeypatch.setenv("CREDITS_ANALYSIS_TTL_ONGOING_HOURS", "0")
+    assert run("fetch", str(SERIES)) == 0
+    assert run("fetch", str(SERIES), "--offline") == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line for line in lines if line.startswith("warning: ")] == [
+        line for line in lines if "expired cache entries" in line
+    ]
+    assert len([line for line in lines if "expired" in line]) == 1
+
+
+def subprocess_env(base_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TMDB_API_TOKEN": TOKEN,
+        "TMDB_API_BASE_URL": base_url,
+        "CREDITS_ANALYSIS_MAX_RETRIES": "0",
+        **extra,
+    }
+
+
+def test_module_entry_point_runs_end_to_end(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB, cache_dir: Path
+) -> None:
+    fake_tmdb.add_generated(SERIES, seasons=2)
+    done = subprocess.run(
+        [sys.executable, "-m", "credits_analysis.cli", "fetch", str(SERIES)],
+        env=subprocess_env(fake_tmdb_url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("(network)") == 2
+    assert len(list(RawCache(cache_dir).entries())) == 3
+
+
+def assert_cache_is_consistent(cache_dir: Path, *sent: dict[str, bytes]) -> int:
+    """Every payload file in the cache reads back as one of the bodies TMDB ``sent``, or as absent.
+
+    ``sent`` maps API paths to bodies (several mappings when the fake's answers changed).
+    Returns the number of complete entries.
+    """
+    store = RawCache(cache_dir)
+    complete = 0
+    for file in cache_dir.rglob("*.json"):
+        if file.name.endswith(".meta.json"):
+            continue
+        api_path, language = file.relative_to(cache_dir).as_posix()[: -len(".json")].rsplit(".", 1)
+        entry = store.read(api_path, language)
+        if entry is not None:
+            assert entry.path.read_bytes() in {bodies[api_path] for bodies in sent}, api_path
+            complete += 1
+    assert complete == len(list(store.entries()))
+    return complete
+
+
+def bodies(fake: FakeTMDB, series_id: int) -> dict[str, bytes]:
+    """What the fake answers now for the details and every listed season of ``series_id``."""
+    details = fake.respond(f"/3/tv/{series_id}", "", f"Bearer {TOKEN}")
+    paths = [f"tv/{series_id}"] + [
+        season_credits_path(series_id, s["season_number"])
+        for s in json.loads(details.body)["seasons"]
+    ]
+    return {p: fake.respond(f"/3/{p}", "", f"Bearer {TOKEN}").body for p in paths}
+
+
+def test_process_killed_mid_fetch_leaves_no_corrupt_entry(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_tmdb.add_generated(SERIES, seasons=20, specials=False)
+    fake_tmdb.latency = 0.1
+    process = subprocess.Popen(
+        [sys.executable, "-m", "credits_analysis.cli", "fetch", str(SERIES)],
+        env=subprocess_env(fake_tmdb_url, CREDITS_ANALYSIS_MAX_CONNECTIONS="2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(list(cache_dir.rglob("*.meta.json"))) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    sent = bodies(fake_tmdb, SERIES)
+    complete = assert_cache_is_consistent(cache_dir, sent)
+    assert 4 <= complete < len(sent)  # killed while fetching, not before or after
+    # The next run fetches only what is missing and completes the cache.
+    fake_tmdb.latency = 0.0
+    fake_tmdb.requests.clear()
+    monkeypatch.setenv("TMDB_API_TOKEN", TOKEN)
+    monkeypatch.setenv("TMDB_API_BASE_URL", fake_tmdb_url)
+    assert main(["fetch", str(SERIES)]) == 0
+    assert fake_tmdb.count() == len(sent) - complete
+    assert assert_cache_is_consistent(cache_dir, sent) == len(sent)
+
+
+# Runs the CLI with os.replace patched to SIGKILL the process at its N-th call: every atomic
+# write renames its payload, then its sidecar, so this kills at each step of a cache write.
+_KILL_AT_REPLACE = """
+import os, signal, sys
+real_replace, calls = os.replace, 0
+def replace(src, dst):
+    global calls
+    calls += 1
+    if calls == int(os.environ["KILL_AT_REPLACE"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst)
+os.replace = replace
+from credits_analysis.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("kill_at", "complete"),
+    [(1, 0), (2, 0), (3, 1), (4, 1)],
+    ids=["before-details", "before-details-sidecar", "before-season", "before-season-sidecar"],
+)
+def test_process_killed_between_cache_renames_leaves_no_corrupt_entry(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB, cache_dir: Path, kill_at: int, complete: int
+) -> None:
+    fake_tmdb.add_generated(SERIES, seasons=3, specials=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _KILL_AT_REPLACE, "fetch", str(SERIES)],
+        env=subprocess_env(fake_tmdb_url, KILL_AT_REPLACE=str(kill_at)),
+        timeout=60,
+        capture_output=True,
+    )
+    assert done.returncode == -signal.SIGKILL
+    assert assert_cache_is_consistent(cache_dir, bodies(fake_tmdb, SERIES)) == complete
+
+
+@pytest.mark.parametrize("kill_at", [1, 2, 4])
+def test_process_killed_while_overwriting_never_mixes_old_and_new(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB, cache_dir: Path, kill_at: int
+) -> None:
+    fake_tmdb.add_generated(SERIES, seasons=3, specials=False)
+    old = bodies(fake_tmdb, SERIES)
+    argv = [sys.executable, "-c", _KILL_AT_REPLACE, "fetch", str(SERIES), "--refresh"]
+    first = subprocess.run(
+        argv,
+        env=subprocess_env(fake_tmdb_url, KILL_AT_REPLACE="0"),
+        timeout=60,
+        capture_output=True,
+    )
+    assert first.returncode == 0, first.stderr
+    fake_tmdb.add_generated(SERIES, seasons=3, specials=False, seed=1)  # every body changes
+    new = bodies(fake_tmdb, SERIES)
+    assert all(old[p] != new[p] for p in old)
+    done = subprocess.run(
+        argv,
+        env=subprocess_env(fake_tmdb_url, KILL_AT_REPLACE=str(kill_at)),
+        timeout=60,
+        capture_output=True,
+    )
+    assert done.returncode == -signal.SIGKILL
+    # Killed between an entry's two renames, that entry reads as absent: 3 of 4 remain.
+    expected = 4 if kill_at % 2 else 3
+    assert assert_cache_is_consistent(cache_dir, old, new) == expected

@@ -1,0 +1,399 @@
+"""The HTTP client against the fake TMDB: auth, errors, retries, concurrency, sync face."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import signal
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from credits_analysis.errors import (
+    AuthError,
+    BadResponseError,
+    ClientRequestError,
+    ConfigError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    TMDBError,
+)
+from credits_analysis.tmdb import (
+    AsyncTMDBClient,
+    RetryPolicy,
+    TMDBClient,
+    TMDBResponse,
+    _retry_after_seconds,
+    run_sync,
+)
+from tests.fake_tmdb import (
+    FAST_RETRY,
+    HTML,
+    HTML_503,
+    TOKEN,
+    FakeTMDB,
+    Fault,
+    fake_settings,
+)
+
+SEASON_1 = "tv/1399/season/1/aggregate_credits"
+
+
+def get(fake: FakeTMDB, api_path: str, **settings: Any) -> TMDBResponse:
+    """One GET through the in-process transport, with millisecond backoff."""
+    client = TMDBClient(fake_settings(**settings), transport=fake.transport(), retry=FAST_RETRY)
+    return client.get(api_path)
+
+
+def test_get_returns_the_body_as_received_and_parsed(fake_tmdb: FakeTMDB) -> None:
+    response = get(fake_tmdb, "tv/1399")
+    expected = (fake_tmdb.respond("/3/tv/1399", "", f"Bearer {TOKEN}")).body
+    assert response.body == expected
+    assert response.payload == json.loads(expected)
+    assert (response.status, response.api_path, response.language) == (200, "tv/1399", "en-US")
+    assert response.url == "https://api.themoviedb.org/3/tv/1399?language=en-US"
+    assert response.fetched_at.tzinfo is not None
+
+
+def test_token_goes_in_the_header_never_in_the_url(fake_tmdb: FakeTMDB) -> None:
+    seen: list[httpx.Request] = []
+    inner = fake_tmdb.transport()
+
+    async def spy(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return await inner.handle_async_request(request)
+
+    client = TMDBClient(fake_settings(), transport=httpx.MockTransport(spy))
+    client.get("tv/1399")
+    (request,) = seen
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert TOKEN not in str(request.url)
+    assert "api_key" not in str(request.url)
+
+
+def test_language_parameter_defaults_to_settings_and_can_be_given(fake_tmdb: FakeTMDB) -> None:
+    client = TMDBClient(fake_settings(language="pt-BR"), transport=fake_tmdb.transport())
+    client.get("tv/1399")
+    client.get("tv/1399", language="fr-FR")
+    assert [r.language for r in fake_tmdb.requests] == ["pt-BR", "fr-FR"]
+
+
+@pytest.mark.parametrize(
+    ("token", "needle"),
+    [(None, "TMDB_API_TOKEN"), ("0123456789abcdef0123456789ABCDEF", "Read Access Token")],
+)
+def test_missing_token_or_v3_key_fails_before_any_request(
+    fake_tmdb: FakeTMDB, token: str | None, needle: str
+) -> None:
+    settings = dataclasses.replace(fake_settings(), token=token)
+    with pytest.raises(ConfigError, match=needle):
+        TMDBClient(settings, transport=fake_tmdb.transport())
+    with pytest.raises(ConfigError, match=needle):
+        AsyncTMDBClient(settings)
+    assert fake_tmdb.count() == 0
+
+
+def test_rejected_token_is_an_auth_error_and_is_not_retried(fake_tmdb: FakeTMDB) -> None:
+    with pytest.raises(AuthError, match="Read Access Token") as caught:
+        get(fake_tmdb, "tv/1399", token="eyJ-not-the-right-token")
+    assert (caught.value.status, caught.value.tmdb_code) == (401, 7)
+    assert "Invalid API key" in str(caught.value)
+    assert fake_tmdb.count() == 1
+
+
+def test_not_found_is_not_retried_and_says_what_to_check(fake_tmdb: FakeTMDB) -> None:
+    with pytest.raises(NotFoundError, match="series id") as caught:
+        get(fake_tmdb, "tv/1399/season/2/aggregate_credits")
+    assert (caught.value.status, caught.value.tmdb_code) == (404, 34)
+    assert caught.value.url.endswith("/tv/1399/season/2/aggregate_credits?language=en-US")
+    assert fake_tmdb.count() == 1
+
+
+@pytest.mark.parametrize("status", [400, 403, 422])
+def test_other_client_errors_are_never_retried(fake_tmdb: FakeTMDB, status: int) -> None:
+    fake_tmdb.inject("tv/1399", Fault(status))
+    with pytest.raises(ClientRequestError, match="retrying cannot help") as caught:
+        get(fake_tmdb, "tv/1399")
+    assert caught.value.status == status
+    assert fake_tmdb.count() == 1
+
+
+def test_redirect_is_reported_not_followed(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(301, body=b"", headers={"Location": "https://x.test/3/tv/1"}))
+    with pytest.raises(ClientRequestError, match="TMDB_API_BASE_URL"):
+        get(fake_tmdb, "tv/1399")
+    assert fake_tmdb.count() == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(429, times=2),
+        Fault(500, times=2),
+        Fault(503, body=HTML_503, headers=HTML, times=2),
+        Fault(disconnect=True, times=2),
+    ],
+    ids=["429", "500", "503-html", "disconnect"],
+)
+def test_transient_failures_are_retried_until_success(fake_tmdb: FakeTMDB, fault: Fault) -> None:
+    fake_tmdb.inject("tv/1399", fault)
+    response = get(fake_tmdb, "tv/1399", max_retries=2)
+    assert response.payload["id"] == 1399
+    assert fake_tmdb.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("fault", "error", "needle"),
+    [
+        (Fault(429), RateLimitedError, "CREDITS_ANALYSIS_RATE_LIMIT"),
+        (Fault(500), ServerError, "TMDB's side"),
+        (Fault(503, body=HTML_503, headers=HTML), ServerError, "HTTP 503"),
+        (Fault(disconnect=True), NetworkError, "RemoteProtocolError"),
+    ],
+    ids=["429", "500", "503-html", "disconnect"],
+)
+def test_retries_end_with_a_typed_error_naming_the_attempts(
+    fake_tmdb: FakeTMDB, fault: Fault, error: type[TMDBError], needle: str
+) -> None:
+    fake_tmdb.inject("tv/1399", fault)
+    with pytest.raises(error, match=needle) as caught:
+        get(fake_tmdb, "tv/1399", max_retries=3)
+    assert "after 4 attempts" in str(caught.value)
+    assert fake_tmdb.count() == 4
+
+
+def test_tmdb_error_body_is_parsed_into_the_error(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(429))
+    with pytest.raises(RateLimitedError) as caught:
+        get(fake_tmdb, "tv/1399", max_retries=0)
+    assert (caught.value.status, caught.value.tmdb_code) == (429, 25)
+    assert "over the allowed limit" in str(caught.value)
+
+
+def test_retry_after_is_honoured(fake_tmdb: FakeTMDB, caplog: pytest.LogCaptureFixture) -> None:
+    # A huge backoff that only Retry-After can override keeps this fast only if it is honoured.
+    slow_backoff = RetryPolicy(backoff_base=60.0, backoff_max=60.0)
+    past = format_datetime(datetime.now(UTC) - timedelta(minutes=1), usegmt=True)
+    fake_tmdb.inject("tv/1399", Fault(429, headers={"Retry-After": "0"}, times=1))
+    fake_tmdb.inject("tv/1399", Fault(503, headers={"Retry-After": past}, times=1))
+    caplog.set_level(logging.INFO, logger="credits_analysis.tmdb")
+    client = TMDBClient(fake_settings(), transport=fake_tmdb.transport(), retry=slow_backoff)
+    assert client.get("tv/1399").payload["id"] == 1399
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert len(retries) == 2
+    assert all(m.endswith("retrying in 0.00 s (Retry-After)") for m in retries)
+
+
+def test_retry_after_longer_than_allowed_fails_at_once(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(429, headers={"Retry-After": "3600"}))
+    with pytest.raises(RateLimitedError, match="asked to wait 3600 s") as caught:
+        get(fake_tmdb, "tv/1399", max_retries=5)
+    assert "after 1 attempt" in str(caught.value)
+    assert fake_tmdb.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("Wed, 01 Jan 2025 00:00:30 GMT", 30.0),
+        ("Tue, 31 Dec 2024 23:59:00 GMT", 0.0),
+        ("-5", 0.0),
+        ("soon", None),
+        ("nan", None),
+        (None, None),
+    ],
+)
+def test_retry_after_header_parsing(value: str | None, seconds: float | None) -> None:
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    assert _retry_after_seconds(value, now=now) == seconds
+
+
+@pytest.mark.parametrize(
+    ("fault", "needle"),
+    [
+        (Fault(200, body=HTML_503, headers=HTML), "not JSON"),
+        (Fault(truncate=True), "not JSON"),
+        (Fault(200, body=b"[1, 2]"), "JSON list, not an object"),
+        (Fault(200, body=b""), "empty body"),
+    ],
+    ids=["html", "truncated", "list", "empty"],
+)
+def test_bad_2xx_bodies_are_bad_responses_not_retried(
+    fake_tmdb: FakeTMDB, fault: Fault, needle: str
+) -> None:
+    fake_tmdb.inject("tv/1399", fault)
+    with pytest.raises(BadResponseError, match=needle) as caught:
+        get(fake_tmdb, "tv/1399")
+    assert "TMDB_API_BASE_URL" in str(caught.value)
+    assert fake_tmdb.count() == 1
+
+
+def test_echoed_token_is_scrubbed_from_messages(fake_tmdb: FakeTMDB) -> None:
+    echo = f"<html>Authorization: Bearer {TOKEN}</html>".encode()
+    fake_tmdb.inject("tv/1399", Fault(200, body=echo, headers=HTML))
+    fake_tmdb.inject(
+        "tv/1396",
+        Fault(503, body=json.dumps({"status_code": 9, "status_message": TOKEN}).encode()),
+    )
+    for path, error in [("tv/1399", BadResponseError), ("tv/1396", ServerError)]:
+        with pytest.raises(error) as caught:
+            get(fake_tmdb, path, max_retries=0)
+        assert TOKEN not in str(caught.value)
+        assert TOKEN not in repr(caught.value)
+        assert "<token>" in str(caught.value)
+
+
+def test_get_many_reports_each_path_and_stops_no_other(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399/season/2/*", Fault(404))
+    paths = [SEASON_1, "tv/1399/season/2/aggregate_credits", "tv/1396"]
+    seen: list[str] = []
+
+    async def go() -> dict[str, TMDBResponse | TMDBError]:
+        async with AsyncTMDBClient(fake_settings(), transport=fake_tmdb.transport()) as client:
+            return await client.get_many(paths, on_result=lambda path, _: seen.append(path))
+
+    results = asyncio.run(go())
+    assert list(results) == paths
+    assert isinstance(results[paths[1]], NotFoundError)
+    assert all(isinstance(results[p], TMDBResponse) for p in (paths[0], paths[2]))
+    assert sorted(seen) == sorted(paths)
+
+
+def test_async_client_must_be_entered(fake_tmdb: FakeTMDB) -> None:
+    client = AsyncTMDBClient(fake_settings(), transport=fake_tmdb.transport())
+    with pytest.raises(RuntimeError, match="async with"):
+        asyncio.run(client.get("tv/1399"))
+
+
+@pytest.mark.parametrize("max_connections", [1, 3])
+def test_in_flight_requests_never_exceed_max_connections(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB, max_connections: int
+) -> None:
+    fake_tmdb.latency = 0.02
+    details, _ = fake_tmdb.add_generated(77, seasons=12, specials=False)
+    paths = [f"tv/77/season/{s['season_number']}/aggregate_credits" for s in details["seasons"]]
+    settings = fake_settings(fake_tmdb_url, max_connections=max_connections)
+    results = TMDBClient(settings).get_many(paths)
+    assert all(isinstance(r, TMDBResponse) for r in results.values())
+    assert fake_tmdb.max_in_flight == max_connections
+
+
+def test_slow_response_times_out_and_is_retried_then_fails(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB
+) -> None:
+    fake_tmdb.inject("tv/1399", Fault(delay=0.5))
+    settings = fake_settings(fake_tmdb_url, timeout=0.05, max_retries=1)
+    with pytest.raises(NetworkError, match="CREDITS_ANALYSIS_TIMEOUT") as caught:
+        TMDBClient(settings, retry=FAST_RETRY).get("tv/1399")
+    assert "after 2 attempts" in str(caught.value)
+    assert fake_tmdb.count() == 2
+
+
+def test_slow_response_within_the_timeout_succeeds(fake_tmdb_url: str, fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(delay=0.05))
+    settings = fake_settings(fake_tmdb_url, timeout=2.0)
+    assert TMDBClient(settings).get("tv/1399").payload["id"] == 1399
+
+
+def test_truncated_connection_on_a_real_socket_is_retried(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB
+) -> None:
+    fake_tmdb.inject(SEASON_1, Fault(disconnect=True, times=1))
+    settings = fake_settings(fake_tmdb_url)
+    response = TMDBClient(settings, retry=FAST_RETRY).get(SEASON_1)
+    assert len(response.payload["cast"]) > 0
+    assert fake_tmdb.count() == 2
+
+
+def test_connection_refused_is_a_network_error() -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago, with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = fake_settings(f"http://127.0.0.1:{port}/3", max_retries=1)
+    with pytest.raises(NetworkError, match="check your connection") as caught:
+        TMDBClient(settings, retry=FAST_RETRY).get("tv/1399")
+    assert "ConnectError" in str(caught.value)
+
+
+def test_sync_face_runs_in_the_calling_thread_without_a_loop(fake_tmdb: FakeTMDB) -> None:
+    threads = ThreadSpy(fake_tmdb)
+    TMDBClient(fake_settings(), transport=threads.transport).get("tv/1399")
+    assert threads.names == [threading.current_thread().name]
+
+
+def test_sync_face_works_inside_a_running_event_loop(fake_tmdb: FakeTMDB) -> None:
+    # A Jupyter kernel runs cells inside an event loop; asyncio.run would fail there.
+    threads = ThreadSpy(fake_tmdb)
+
+    async def notebook_cell() -> TMDBResponse:
+        return TMDBClient(fake_settings(), transport=threads.transport).get("tv/1399")
+
+    assert asyncio.run(notebook_cell()).payload["id"] == 1399
+    assert threads.names == ["credits-analysis-fetch"]
+
+
+def test_errors_cross_back_from_the_worker_thread(fake_tmdb: FakeTMDB) -> None:
+    async def notebook_cell() -> TMDBResponse:
+        return TMDBClient(fake_settings(), transport=fake_tmdb.transport()).get("tv/1/season/99")
+
+    with pytest.raises(NotFoundError):
+        asyncio.run(notebook_cell())
+
+
+def test_interrupt_inside_a_running_loop_cancels_the_work(fake_tmdb: FakeTMDB) -> None:
+    cancelled = threading.Event()
+
+    async def endless() -> None:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    async def notebook_cell() -> None:
+        # What the kernel does on "interrupt": SIGINT to the main thread, blocked in run_sync.
+        main = threading.main_thread().ident
+        assert main is not None
+        threading.Timer(0.2, signal.pthread_kill, (main, signal.SIGINT)).start()
+        run_sync(endless())
+
+    # A bare loop, as in ipykernel; asyncio.run would install its own SIGINT handler.
+    loop = asyncio.new_event_loop()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            loop.run_until_complete(notebook_cell())
+    finally:
+        loop.close()
+    assert cancelled.wait(5)
+
+
+def test_repr_shows_no_token(fake_tmdb: FakeTMDB) -> None:
+    settings = fake_settings()
+    for client in (TMDBClient(settings), AsyncTMDBClient(settings)):
+        assert TOKEN not in repr(client)
+        assert "api.themoviedb.org" in repr(client)
+
+
+class ThreadSpy:
+    """The fake's transport, noting the thread each request is sent from."""
+
+    def __init__(self, fake: FakeTMDB) -> None:
+        self.names: list[str] = []
+        inner = fake.transport()
+
+        async def handle(request: httpx.Request) -> httpx.Response:
+            self.names.append(threading.current_thread().name)
+            return await inner.handle_async_request(request)
+
+        self.transport = httpx.MockTransport(handle)
