@@ -22,7 +22,7 @@ import os
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -180,11 +180,15 @@ class Report:
         The series it shows, as loaded (``.failures`` says which seasons did not load).
     figures : int
         The plotly figures in it.
+    notebook : nbformat.NotebookNode
+        The executed notebook it was exported from (outputs as the kernel sent them), for
+        saving as ``.ipynb`` or opening in JupyterLab.
     """
 
     path: Path
     series: tuple[SeriesCredits, ...]
     figures: int
+    notebook: nbformat.NotebookNode = field(repr=False)
 
 
 def build_report(
@@ -254,7 +258,7 @@ def build_report(
     )
     out = Path(out)
     _write_atomically(out, html.encode("utf-8"))
-    return Report(path=out, series=loaded, figures=figures)
+    return Report(path=out, series=loaded, figures=figures, notebook=executed)
 
 
 def build_demo_reports(out_dir: Path | str) -> list[Report]:

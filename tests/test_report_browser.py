@@ -2,7 +2,8 @@
 
 Two reports are built once for the module: the comparison of the bundled demo series, and an
 explorer of a real TMDB sample (Game of Thrones, season 1) whose series and one person carry
-HTML in their names, which must be shown as text and never run.
+HTML in their names, which must be shown as text and never run. The last test opens the
+executed explorer in JupyterLab, untrusted, where the charts must be drawn too.
 """
 
 from __future__ import annotations
@@ -10,18 +11,24 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+import nbformat
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route, sync_playwright
 
 from credits_analysis import samples
 from credits_analysis.cache import RawCache, details_path, season_credits_path
 from credits_analysis.demo import DEMO_SERIES
-from credits_analysis.report import Report, build_report
+from credits_analysis.report import PLOTLY_MIMETYPE, Report, build_report
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -59,21 +66,27 @@ def hostile_cache(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
+def hostile_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No token, and a cache holding the hostile sample, for every kernel of the module."""
     cache = tmp_path_factory.mktemp("cache")
     hostile_cache(cache)
-    out = tmp_path_factory.mktemp("reports")
     with pytest.MonkeyPatch.context() as patch:
         for name in list(os.environ):
             if name.startswith(("TMDB_", "CREDITS_ANALYSIS_")):
                 patch.delenv(name)
         patch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(cache))
-        return {
-            "demo-comparison": build_report(
-                list(DEMO_SERIES), out / "comparison.html", offline=True
-            ),
-            "hostile-explorer": build_report(1399, out / "hostile.html", seasons=[1], offline=True),
-        }
+        yield
+
+
+@pytest.fixture(scope="module")
+def reports(
+    tmp_path_factory: pytest.TempPathFactory, hostile_environment: None
+) -> dict[str, Report]:
+    out = tmp_path_factory.mktemp("reports")
+    return {
+        "demo-comparison": build_report(list(DEMO_SERIES), out / "comparison.html", offline=True),
+        "hostile-explorer": build_report(1399, out / "hostile.html", seasons=[1], offline=True),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +196,95 @@ def test_html_in_names_is_shown_as_text_and_never_run(
         assert PERSON in cells
         chart_text = page.eval_on_selector_all("svg text", "texts => texts.map(t => t.textContent)")
         assert PERSON in chart_text
+
+
+@dataclass(frozen=True)
+class JupyterLab:
+    base: str
+    token: str
+    root: Path
+
+    def url(self, route: str) -> str:
+        return f"{self.base}/{route}?token={self.token}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]:
+    """A JupyterLab server on 127.0.0.1 with fresh Jupyter folders: no notebook is trusted.
+
+    Announcements, update checks and the PyPI extension manager are off, so the server makes
+    no request either.
+    """
+    home = tmp_path_factory.mktemp("jupyter")
+    root = home / "notebooks"
+    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    root.mkdir()
+    settings.mkdir(parents=True)
+    # Draw every cell, not only those scrolled into view.
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    port, token = free_port(), "report-test"
+    env = {**os.environ, **{f"JUPYTER_{d}_DIR": str(home / d.lower())
+                            for d in ("DATA", "CONFIG", "RUNTIME")}}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={home / 'settings'}",
+         "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/status?token={token}").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "JupyterLab did not start"
+            time.sleep(0.5)
+        yield JupyterLab(base, token, root)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_jupyterlab_draws_the_charts_of_an_untrusted_notebook(
+    browser: Browser, jupyterlab: JupyterLab, reports: dict[str, Report]
+) -> None:
+    executed = reports["hostile-explorer"].notebook
+    nbformat.write(executed, jupyterlab.root / "explorer.ipynb")
+    figures = sum(
+        PLOTLY_MIMETYPE in output.get("data", {})
+        for cell in executed.cells if cell.cell_type == "code" for output in cell.outputs
+    )  # fmt: skip
+    contents = httpx.get(jupyterlab.url("api/contents/explorer.ipynb")).json()["content"]
+    code = [c for c in contents["cells"] if c["cell_type"] == "code"]
+    assert [c["metadata"].get("trusted") for c in code] == [False] * len(code)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    dialogs: list[str] = []
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.startswith(jupyterlab.base) else route.abort())
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(jupyterlab.url("lab/tree/explorer.ipynb"))
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= {figures}",
+            timeout=60_000,
+        )
+        heights = page.eval_on_selector_all(
+            ".js-plotly-plot", "divs => divs.map(d => d.getBoundingClientRect().height)"
+        )
+        assert len(heights) == figures > 0 and min(heights) > 0
+        assert dialogs == []
+        assert page.evaluate("document.querySelectorAll('[onerror], [onload]').length") == 0
+    finally:
+        page.close()
