@@ -28,8 +28,6 @@ __all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-Handler = Callable[[argparse.Namespace, Settings], int]
-
 _EPILOG = """\
 environment:
   TMDB_API_TOKEN               your TMDB "API Read Access Token": the long value starting

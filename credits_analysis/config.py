@@ -40,6 +40,9 @@ DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 MAX_CACHE_AGE = timedelta(days=182)
 
 _V3_API_KEY = re.compile(r"[0-9a-fA-F]{32}")
+# ISO 639-1 with an optional ISO 3166-1 region, as TMDB takes them: "en", "en-US", "pt-BR".
+# Checked because the language is part of cache file names.
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,3})?")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -76,6 +79,11 @@ class Settings:
         if not self.base_url.startswith(("http://", "https://")):
             raise ConfigError(
                 f"base_url must start with http:// or https://, got {self.base_url!r}"
+            )
+        if not _LANGUAGE.fullmatch(self.language):
+            raise ConfigError(
+                f"language must look like 'en-US' or 'fr' (ISO 639-1, optional region), "
+                f"got {self.language!r}"
             )
         if self.requests_per_second <= 0 or self.max_connections < 1:
             raise ConfigError("requests_per_second must be > 0 and max_connections >= 1")

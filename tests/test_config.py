@@ -93,11 +93,19 @@ def test_unparseable_variable_is_named(variable: str, value: str) -> None:
         ({"max_retries": -1}, "max_retries"),
         ({"ttl_ended": MAX_CACHE_AGE + timedelta(days=1)}, "ttl_ended"),
         ({"ttl_ongoing": timedelta(hours=-1)}, "ttl_ongoing"),
+        ({"language": "../../etc"}, "language"),
+        ({"language": "en_US"}, "language"),
+        ({"language": ""}, "language"),
     ],
 )
 def test_invalid_values_are_refused(overrides: dict[str, Any], needle: str) -> None:
     with pytest.raises(ConfigError, match=needle):
         Settings(**overrides)
+
+
+@pytest.mark.parametrize("language", ["en", "en-US", "pt-BR", "zh-CN", "es-419"])
+def test_languages_tmdb_takes_are_accepted(language: str) -> None:
+    assert Settings(language=language).language == language
 
 
 def test_cache_dir_is_expanded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
