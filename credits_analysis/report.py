@@ -136,9 +136,7 @@ class ReportHeader:
     attribution: str = TMDB_ATTRIBUTION
 
     @classmethod
-    def from_series(
-        cls, loaded: Sequence[SeriesCredits], *, built_at: datetime | None = None
-    ) -> ReportHeader:
+    def from_series(cls, loaded: Sequence[SeriesCredits]) -> ReportHeader:
         """Describe ``loaded`` (one or several series, as :func:`load_series` returns them)."""
         if not loaded:
             raise ValueError("a report needs at least one series")
@@ -158,12 +156,11 @@ class ReportHeader:
             if synthetic
             else ""
         )
-        stamp = (built_at or datetime.now(UTC)).astimezone(UTC)
         return cls(
             title=title,
             series=tuple(_summary(s) for s in loaded),
             language=", ".join(sorted({s.language for s in loaded})),
-            built=f"{_format_time(stamp)} with credits-analysis {__version__}",
+            built=f"{_format_time(datetime.now(UTC))} with credits-analysis {__version__}",
             synthetic=banner,
         )
 
@@ -304,6 +301,12 @@ def execute_notebook(
         If a cell raises, runs longer than ``cell_timeout`` seconds, or the kernel dies.
     """
     notebook = Path(notebook)
+    # The source of the cell being run, to name it when the error itself does not.
+    running = [""]
+
+    def track(cell: nbformat.NotebookNode, cell_index: int) -> None:
+        running[0] = cell.source
+
     try:
         return papermill.execute_notebook(
             str(notebook),
@@ -312,6 +315,7 @@ def execute_notebook(
             kernel_name=_KERNEL_NAME,
             kernel_manager_class=_InterpreterKernelManager,
             execution_timeout=cell_timeout,
+            on_cell_start=track,
             progress_bar=False,
             log_output=False,
         )
@@ -323,17 +327,14 @@ def execute_notebook(
             evalue=exc.evalue,
             traceback=_ANSI_ESCAPE.sub("", "\n".join(exc.traceback)),
         ) from exc
-    except CellTimeoutError as exc:
+    except (CellTimeoutError, DeadKernelError) as exc:
+        timeout = isinstance(exc, CellTimeoutError)
         raise NotebookExecutionError(
             notebook=notebook.name,
-            cell="a cell",
-            ename="CellTimeoutError",
-            evalue=f"no result after {cell_timeout:g} s; {_first_line(str(exc))}",
+            cell=_describe_cell(notebook, running[0]),
+            ename=type(exc).__name__,
+            evalue=f"no result after {cell_timeout:g} s" if timeout else "the kernel died",
             traceback=str(exc),
-        ) from exc
-    except DeadKernelError as exc:
-        raise NotebookExecutionError(
-            notebook=notebook.name, cell="a cell", ename="DeadKernelError", evalue=str(exc)
         ) from exc
 
 
@@ -427,8 +428,8 @@ def _describe_cell(notebook: Path, source: str) -> str:
     for number, cell in enumerate(cells, start=1):
         if cell.source == source:
             return f'cell {number} (id "{cell.get("id", "?")}")'
-    # Only papermill's own cell is absent from the file: the parameters it injected.
-    return "the injected-parameters cell"
+    # The one cell that is not in the file: the parameters papermill injected.
+    return "the injected-parameters cell" if source else "a cell"
 
 
 def _summary(series: SeriesCredits) -> SeriesSummary:
@@ -476,7 +477,3 @@ def _season_ranges(numbers: Sequence[int]) -> str:
 
 def _format_time(stamp: datetime) -> str:
     return f"{stamp:%Y-%m-%d %H:%M} UTC"
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
