@@ -35,6 +35,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 from plotly.offline import get_plotlyjs
 from traitlets import default
 
@@ -48,6 +49,7 @@ __all__ = [
     "COMPARISON_NOTEBOOK",
     "DEFAULT_CELL_TIMEOUT",
     "EXPLORER_NOTEBOOK",
+    "NOTEBOOK_ONLY_TAG",
     "PLOTLY_MIMETYPE",
     "TMDB_ATTRIBUTION",
     "NotebookExecutionError",
@@ -70,6 +72,9 @@ DEFAULT_CELL_TIMEOUT = 300.0
 TMDB_ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
 #: The output mimetype plotly's ``plotly_mimetype`` renderer writes and JupyterLab draws.
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+#: Cells with this tag (how to run the notebook, the notice the header already shows) are left
+#: out of reports.
+NOTEBOOK_ONLY_TAG = "notebook-only"
 
 _TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _TEMPLATE_NAME = "credits_report"
@@ -344,7 +349,8 @@ def export_html(
     """Return the standalone HTML page of an executed notebook, and its number of figures.
 
     The page loads nothing from any host: plotly.js is inlined once in the head (only when the
-    notebook has figures), and no MathJax, require.js or other CDN script is referenced.
+    notebook has figures), and no MathJax, require.js or other CDN script is referenced. Cells
+    tagged :data:`NOTEBOOK_ONLY_TAG` are left out.
     """
     notebook = copy.deepcopy(executed)
     figures = _figures_to_html(notebook)
@@ -355,6 +361,9 @@ def export_html(
         exclude_input=not show_code,
         exclude_input_prompt=not show_code,
         exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG}), enabled=True
     )
     report = {**asdict(header), "plotly_js": get_plotlyjs() if figures else ""}
     body, _ = exporter.from_notebook_node(notebook, resources={"credits_report": report})

@@ -23,6 +23,7 @@ from credits_analysis.report import (
     COMPARISON_NOTEBOOK,
     EXPLORER_NOTEBOOK,
     PLOTLY_MIMETYPE,
+    TMDB_ATTRIBUTION,
     execute_notebook,
 )
 
@@ -66,6 +67,9 @@ def test_committed_without_outputs(path: Path) -> None:
         assert set(cell.metadata) <= {"tags"}, f"{path.name} cell {cell.id}: {cell.metadata}"
     assert "papermill" not in notebook.metadata and "widgets" not in notebook.metadata
     assert notebook.metadata["kernelspec"]["name"] == "python3"
+    # Reports show the notice in their header; the notebook itself must show it too.
+    markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    assert any(TMDB_ATTRIBUTION in text for text in markdown)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -25,6 +25,7 @@ from credits_analysis import cli, report
 from credits_analysis.errors import PartialLoadWarning
 from credits_analysis.load import load_series
 from credits_analysis.report import (
+    NOTEBOOK_ONLY_TAG,
     PLOTLY_MIMETYPE,
     TMDB_ATTRIBUTION,
     NotebookExecutionError,
@@ -141,6 +142,18 @@ def test_code_is_hidden_unless_asked_for() -> None:
     assert "figure_number" in shown and "overview_table" in shown
     # Outputs stay either way.
     assert "<table><td>1</td></table>" in hidden
+
+
+def test_notebook_only_cells_are_left_out() -> None:
+    notebook = executed(1)
+    how_to = new_markdown_cell("Set the parameters in the next cell and run all cells.")
+    how_to.metadata["tags"] = [NOTEBOOK_ONLY_TAG]
+    notebook.cells.insert(1, how_to)
+
+    page, _ = export_html(notebook, header=HEADER, show_code=True)
+
+    assert "Set the parameters" not in page
+    assert "Heading" in page and "figure 0" in page
 
 
 def test_header_attribution_and_escaping() -> None:
