@@ -320,6 +320,9 @@ def execute_notebook(
             kernel_name=_KERNEL_NAME,
             kernel_manager_class=_InterpreterKernelManager,
             execution_timeout=cell_timeout,
+            # The kernel's own log (e.g. "KeyboardInterrupt caught in kernel" as it is shut
+            # down) is not the notebook's business; cell errors arrive as outputs regardless.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             on_cell_start=track,
             progress_bar=False,
             log_output=False,
@@ -375,8 +378,7 @@ class _InterpreterKernelManager(AsyncKernelManager):
 
     A user-level ``python3`` kernelspec (``ipykernel install --user``) may point at another
     Python without this package; with no kernel folders to search, only ipykernel's native spec
-    remains, and it runs ``sys.executable``. CurveZMQ also spares the terminal ipykernel's
-    warning about unencrypted TCP.
+    remains, and it runs ``sys.executable``.
     """
 
     @default("kernel_spec_manager")
