@@ -26,8 +26,10 @@ from credits_analysis.errors import (
     PartialLoadWarning,
     PayloadError,
     RateLimitedError,
+    StaleDataWarning,
     TMDBError,
 )
+from credits_analysis.load import SeriesCredits, load_series
 from credits_analysis.tidy import cast_roles, crew_jobs, seasons
 
 if TYPE_CHECKING:
@@ -43,7 +45,9 @@ __all__ = [
     "PartialLoadWarning",
     "PayloadError",
     "RateLimitedError",
+    "SeriesCredits",
     "Settings",
+    "StaleDataWarning",
     "TMDBError",
     "__version__",
     "analysis",
@@ -51,6 +55,7 @@ __all__ = [
     "charts",
     "crew_jobs",
     "demo",
+    "load_series",
     "report",
     "samples",
     "seasons",

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from credits_analysis._files import TEMPORARY_SUFFIX, write_atomically
 from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.errors import PayloadError
 
@@ -145,7 +144,7 @@ class RawCache:
     def read(self, api_path: str, language: str) -> CacheEntry | None:
         """Return the entry, or None if it is absent or incomplete."""
         path = self.path_for(api_path, language)
-        meta_path = path.with_name(path.name.removesuffix(".json") + _META_SUFFIX)
+        meta_path = _meta_path(path)
         try:
             body = path.read_bytes()
             meta = json.loads(meta_path.read_bytes())
@@ -181,7 +180,7 @@ class RawCache:
         if self.read_only:
             raise PermissionError(f"{self!r} is read-only")
         path = self.path_for(api_path, language)
-        meta_path = path.with_name(path.name.removesuffix(".json") + _META_SUFFIX)
+        meta_path = _meta_path(path)
         stamp = (fetched_at or datetime.now(UTC)).astimezone(UTC)
         meta = {
             "api_path": api_path,
@@ -193,8 +192,8 @@ class RawCache:
             "sha256": _digest(body),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, body)
-        _atomic_write(meta_path, json.dumps(meta, indent=1).encode())
+        write_atomically(path, body)
+        write_atomically(meta_path, json.dumps(meta, indent=1).encode())
         return CacheEntry(api_path, language, path, stamp, meta["url"], status)
 
     def entries(self, pattern: str = "*") -> Iterator[CacheEntry]:
@@ -216,16 +215,21 @@ class RawCache:
                     yield entry
 
     def clear(self, pattern: str = "*") -> int:
-        """Delete the entries matching ``pattern`` (as for :meth:`entries`); return how many."""
+        """Delete the entries matching ``pattern`` (as for :meth:`entries`); return how many.
+
+        ``"*"`` also removes temporary files left by a process killed in the middle of a write.
+        """
         if self.read_only:
             raise PermissionError(f"{self!r} is read-only")
         removed = 0
         for entry in list(self.entries(pattern)):
             entry.path.unlink(missing_ok=True)
-            entry.path.with_name(entry.path.name.removesuffix(".json") + _META_SUFFIX).unlink(
-                missing_ok=True
-            )
+            _meta_path(entry.path).unlink(missing_ok=True)
             removed += 1
+        if pattern == "*" and self.root.is_dir():
+            # Left behind by a process killed mid-write; never read, so only clear-all sweeps them.
+            for leftover in self.root.rglob(f".*{TEMPORARY_SUFFIX}"):
+                leftover.unlink(missing_ok=True)
         return removed
 
     def size_bytes(self) -> int:
@@ -235,18 +239,9 @@ class RawCache:
         return sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
 
 
+def _meta_path(payload_path: Path) -> Path:
+    return payload_path.with_name(payload_path.name.removesuffix(".json") + _META_SUFFIX)
+
+
 def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

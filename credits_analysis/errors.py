@@ -21,6 +21,7 @@ __all__ = [
     "PayloadError",
     "RateLimitedError",
     "ServerError",
+    "StaleDataWarning",
     "TMDBError",
 ]
 
@@ -112,3 +113,7 @@ class PartialLoadWarning(UserWarning):
 
 class DataQualityWarning(UserWarning):
     """A payload value was outside what TMDB documents and was mapped as documented."""
+
+
+class StaleDataWarning(UserWarning):
+    """A cache entry older than its time-to-live was used (offline, no token, or TMDB failing)."""

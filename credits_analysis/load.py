@@ -41,12 +41,13 @@ from credits_analysis.errors import (
     PayloadError,
     RateLimitedError,
     ServerError,
+    StaleDataWarning,
     TMDBError,
 )
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, STRING, empty_frame
 from credits_analysis.tmdb import AsyncTMDBClient, RetryPolicy, TMDBResponse, run_sync
 
-__all__ = ["SeriesCredits", "StaleDataWarning", "load_series"]
+__all__ = ["SeriesCredits", "load_series"]
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,6 @@ _SAMPLE_ENTRIES: Mapping[tuple[str, str], str] = {
 }
 # Failures after which an expired cache entry is better than nothing.
 _TRANSIENT = (NetworkError, ServerError, RateLimitedError)
-
-
-class StaleDataWarning(UserWarning):
-    """A cache entry older than its time-to-live was used (offline, no token, or TMDB failing)."""
 
 
 @dataclass(eq=False, repr=False)

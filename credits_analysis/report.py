@@ -18,9 +18,7 @@ This product uses the TMDB API but is not endorsed or certified by TMDB.
 from __future__ import annotations
 
 import copy
-import os
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +38,7 @@ from plotly.offline import get_plotlyjs
 from traitlets import default
 
 from credits_analysis import __version__
+from credits_analysis._files import write_atomically
 from credits_analysis._resources import notebooks_dir
 from credits_analysis.demo import DEMO_SERIES
 from credits_analysis.errors import CreditsAnalysisError
@@ -154,8 +153,11 @@ class ReportHeader:
         synthetic = [_name(s) for s in loaded if s.is_synthetic]
         banner = (
             f"Synthetic data: {', '.join(synthetic)} "
-            + ("is a generated series, not a real one." if len(synthetic) == 1
-               else "are generated series, not real ones.")
+            + (
+                "is a generated series, not a real one."
+                if len(synthetic) == 1
+                else "are generated series, not real ones."
+            )
             + " The people, roles and numbers are made up (calibrated on real TMDB payloads) to "
             "show what the report does: draw no conclusions from them."
             if synthetic
@@ -259,7 +261,7 @@ def build_report(
         executed, header=ReportHeader.from_series(loaded), show_code=show_code
     )
     out = Path(out)
-    _write_atomically(out, html.encode("utf-8"))
+    write_atomically(out, html.encode("utf-8"))
     return Report(path=out, series=loaded, figures=figures, notebook=executed)
 
 
@@ -412,25 +414,6 @@ def _figures_to_html(notebook: nbformat.NotebookNode) -> int:
                 )
             }
     return count
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary file in its folder, renamed over it when complete.
-
-    Unlike the cache's private entries (``mkstemp``, mode 0600), a report is for sharing, so
-    the temporary file is created with ``open``, which leaves the mode to the umask.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with temporary.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _describe_cell(notebook: Path, source: str) -> str:

@@ -107,14 +107,14 @@ def test_interrupted_overwrite_never_reads_as_a_mix(
     store: RawCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.write(SEASON, "en-US", BODY, url=URL)
-    real = cache_module._atomic_write
+    real = cache_module.write_atomically
 
     def die_on_sidecar(path: Path, data: bytes) -> None:
         if path.name.endswith(".meta.json"):
             raise KeyboardInterrupt  # the process dies between the payload and sidecar renames
         real(path, data)
 
-    monkeypatch.setattr(cache_module, "_atomic_write", die_on_sidecar)
+    monkeypatch.setattr(cache_module, "write_atomically", die_on_sidecar)
     with pytest.raises(KeyboardInterrupt):
         store.write(SEASON, "en-US", b'{"cast": [1], "crew": [], "id": 1}', url=URL)
     assert store.read(SEASON, "en-US") is None
@@ -135,6 +135,16 @@ def test_interrupted_write_keeps_the_old_entry_and_no_temporary_file(
     entry = store.read(SEASON, "en-US")
     assert entry is not None and entry.path.read_bytes() == BODY
     assert [p.name for p in store.root.rglob("*.tmp")] == []
+
+
+def test_clear_all_sweeps_temporary_files_of_killed_writes(store: RawCache) -> None:
+    store.write(SEASON, "en-US", BODY, url=URL)
+    leftover = store.path_for(SEASON, "en-US").with_name(".aggregate_credits.en-US.json.dead.tmp")
+    leftover.write_bytes(b'{"cast": [')
+    assert store.clear("tv/1399/*") == 1
+    assert leftover.exists()
+    assert store.clear() == 0
+    assert not leftover.exists()
 
 
 def test_read_only_store_refuses_changes(store: RawCache) -> None:

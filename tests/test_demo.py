@@ -140,7 +140,12 @@ def test_person_level_fields_are_the_same_in_every_season(
 ) -> None:
     people = pd.concat(brigid_frames)
     fields = [
-        "name", "original_name", "gender", "popularity", "profile_path", "known_for_department"
+        "name",
+        "original_name",
+        "gender",
+        "popularity",
+        "profile_path",
+        "known_for_department",
     ]
     varying = people.groupby("person_id")[fields].nunique(dropna=False)
     assert (varying <= 1).all().all()
@@ -270,8 +275,11 @@ def test_generation_is_deterministic_for_its_arguments() -> None:
     assert first == demo.generate_series(77, seasons=3, seed=5)
     assert first != demo.generate_series(77, seasons=3, seed=6)
     ids = {
-        series_id: {p["id"] for s in demo.generate_series(series_id, seasons=2)[1].values()
-                    for p in s["cast"] + s["crew"]}
+        series_id: {
+            p["id"]
+            for s in demo.generate_series(series_id, seasons=2)[1].values()
+            for p in s["cast"] + s["crew"]
+        }
         for series_id in (77, 78)
     }
     assert not ids[77] & ids[78]

@@ -26,8 +26,9 @@ from credits_analysis.errors import (
     PartialLoadWarning,
     PayloadError,
     ServerError,
+    StaleDataWarning,
 )
-from credits_analysis.load import SeriesCredits, StaleDataWarning, load_series
+from credits_analysis.load import SeriesCredits, load_series
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
 from tests.fake_tmdb import FAST_RETRY, HTML, TOKEN, FakeTMDB, Fault, fake_settings
 

@@ -33,8 +33,11 @@ COMMON = {"seasons", "language", "include_specials", "offline"}
 
 
 def parameters_cell(path: Path) -> nbformat.NotebookNode:
-    tagged = [c for c in nbformat.read(path, as_version=4).cells
-              if "parameters" in c.metadata.get("tags", [])]
+    tagged = [
+        c
+        for c in nbformat.read(path, as_version=4).cells
+        if "parameters" in c.metadata.get("tags", [])
+    ]
     assert len(tagged) == 1, f"{path.name} must have exactly one cell tagged 'parameters'"
     return tagged[0]
 
@@ -158,15 +161,15 @@ def test_every_chart_cell_shows_one_plotly_figure_for_jupyterlab(
 @pytest.mark.notebook
 def test_the_data_loaded_is_the_one_asked_for(run: tuple[str, nbformat.NotebookNode]) -> None:
     name, notebook = run
-    printed = "".join(
-        o.get("text", "") for cell_id, o in outputs(notebook) if cell_id == "load"
-    )
+    printed = "".join(o.get("text", "") for cell_id, o in outputs(notebook) if cell_id == "load")
     expected = {
         "explorer-demo": ["St. Brigid's (synthetic demo) (TMDB id 9000001): seasons [1, 2"],
         "comparison-demo": [f"(TMDB id {i})" for i in DEMO_SERIES],
         "explorer-real-sample": ["Game of Thrones (TMDB id 1399): seasons [1]"],
-        "comparison-real-samples": ["Game of Thrones (TMDB id 1399): seasons [1]",
-                                    "Breaking Bad (TMDB id 1396): seasons [1]"],
+        "comparison-real-samples": [
+            "Game of Thrones (TMDB id 1399): seasons [1]",
+            "Breaking Bad (TMDB id 1396): seasons [1]",
+        ],
     }[name]
     for text in expected:
         assert text in printed

@@ -161,8 +161,15 @@ def test_header_attribution_and_escaping() -> None:
     page, _ = export_html(executed(1), header=HEADER)
     body = without_plotly_js(page)
 
-    for text in (HEADER.title, "1\u20133", "TMDB API (local cache)", "2025-01-01 00:00 UTC",
-                 "en-US", "TMDB id 42", TMDB_ATTRIBUTION):
+    for text in (
+        HEADER.title,
+        "1\u20133",
+        "TMDB API (local cache)",
+        "2025-01-01 00:00 UTC",
+        "en-US",
+        "TMDB id 42",
+        TMDB_ATTRIBUTION,
+    ):
         assert text in body
     assert HOSTILE not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in body
@@ -231,8 +238,19 @@ def hostile_kernelspec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = tmp_path / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(
-        json.dumps({"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f",
-                             "{connection_file}"], "display_name": "wrong", "language": "python"})
+        json.dumps(
+            {
+                "argv": [
+                    "/nonexistent/python",
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "wrong",
+                "language": "python",
+            }
+        )
     )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
@@ -279,8 +297,10 @@ def failing_explorer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     folder = tmp_path / "notebooks"
     folder.mkdir()
     write_probe(folder).rename(folder / report.EXPLORER_NOTEBOOK)
-    text = (folder / report.EXPLORER_NOTEBOOK).read_text().replace(
-        "fail: bool = False", "fail: bool = True"
+    text = (
+        (folder / report.EXPLORER_NOTEBOOK)
+        .read_text()
+        .replace("fail: bool = False", "fail: bool = True")
     )
     (folder / report.EXPLORER_NOTEBOOK).write_text(text)
     monkeypatch.setattr(report, "notebooks_dir", lambda: folder)

@@ -60,8 +60,7 @@ def hostile_cache(root: Path) -> None:
     credits = samples.load("tv-1399-season-1-aggregate_credits")
     credits["cast"][0].update(name=PERSON, popularity=1000.0)
     store = RawCache(root)
-    for path, payload in ((details_path(1399), details),
-                          (season_credits_path(1399, 1), credits)):
+    for path, payload in ((details_path(1399), details), (season_credits_path(1399, 1), credits)):
         store.write(path, "en-US", json.dumps(payload).encode(), url=f"https://example.test/{path}")
 
 
@@ -229,8 +228,10 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]
     # Draw every cell, not only those scrolled into view.
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port, token = free_port(), "report-test"
-    env = {**os.environ, **{f"JUPYTER_{d}_DIR": str(home / d.lower())
-                            for d in ("DATA", "CONFIG", "RUNTIME")}}
+    env = {
+        **os.environ,
+        **{f"JUPYTER_{d}_DIR": str(home / d.lower()) for d in ("DATA", "CONFIG", "RUNTIME")},
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
          "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
@@ -271,8 +272,12 @@ def test_jupyterlab_draws_the_charts_of_an_untrusted_notebook(
 
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     dialogs: list[str] = []
-    page.route("**/*", lambda route: route.continue_()
-               if route.request.url.startswith(jupyterlab.base) else route.abort())
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(jupyterlab.base) else route.abort()
+        ),
+    )
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.goto(jupyterlab.url("lab/tree/explorer.ipynb"))

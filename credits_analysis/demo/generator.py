@@ -211,7 +211,10 @@ def _details(
     if announced_season:
         listed.append(
             _season_item(
-                last + 1, season_id=season_ids[last + 1], air_date=None, episode_count=0,
+                last + 1,
+                season_id=season_ids[last + 1],
+                air_date=None,
+                episode_count=0,
                 vote_average=0.0,
             )
         )

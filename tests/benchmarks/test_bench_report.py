@@ -56,8 +56,10 @@ def test_report_size_and_build_time(tmp_path: Path, cache_dir: Path) -> None:
     explorer = nbformat.read(notebooks_dir() / EXPLORER_NOTEBOOK, as_version=4)
     setup = next(cell for cell in explorer.cells if cell.get("id") == "setup")
     floor_notebook = tmp_path / "floor.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell(setup.source)],
-                                metadata=explorer.metadata), floor_notebook)
+    nbformat.write(
+        new_notebook(cells=[new_code_cell(setup.source)], metadata=explorer.metadata),
+        floor_notebook,
+    )
     start = time.perf_counter()
     execute_notebook(floor_notebook, {})
     floor = time.perf_counter() - start

@@ -67,7 +67,8 @@ def test_cast_roles_against_json_normalize_and_parse() -> None:
         f"\ntidy.cast_roles on {rows:,} person-roles ({len(body) / 1e6:.1f} MB of JSON): "
         f"json.loads {parse * 1e3:.1f} ms, cast_roles {ours * 1e3:.1f} ms, "
         f"json_normalize {baseline * 1e3:.1f} ms; "
-        f"json_normalize/cast_roles = {baseline / ours:.1f}x, cast_roles/parse = {ours / parse:.2f}x"
+        f"json_normalize/cast_roles = {baseline / ours:.1f}x, "
+        f"cast_roles/parse = {ours / parse:.2f}x"
     )
     # Sanity only (timing targets are reported, not asserted): the typed, validated
     # conversion must not be slower than the untyped baseline.
