@@ -44,7 +44,7 @@ from credits_analysis.errors import (
     StaleDataWarning,
     TMDBError,
 )
-from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, STRING, empty_frame
+from credits_analysis.schema import STRING
 from credits_analysis.tmdb import AsyncTMDBClient, RetryPolicy, TMDBResponse, run_sync
 
 __all__ = ["SeriesCredits", "load_series"]
@@ -468,26 +468,22 @@ def _season_numbers(seasons: int | Iterable[int] | None) -> list[int] | None:
 
 def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
     details = gathered.details.payload
-    casts, crews, loaded = [], [], {}
     failures: dict[int, Exception] = {}
+    loaded: dict[int, _Found] = {}
     for n in gathered.numbers:
         result = gathered.seasons[n]
         if isinstance(result, Exception):
             failures[n] = result
-            continue
-        try:
-            cast = tidy.cast_roles(result.payload, series_id=gathered.series_id, season_number=n)
-            crew = tidy.crew_jobs(result.payload, series_id=gathered.series_id, season_number=n)
-        except PayloadError as exc:
-            failures[n] = PayloadError(
-                f"season {n} ({result.source}) does not parse: {exc}. Reload it with "
-                "refresh=True, or delete it with `credits-analysis cache clear`."
-            )
-            failures[n].__cause__ = exc
-            continue
-        casts.append(cast)
-        crews.append(crew)
-        loaded[n] = result
+        else:
+            loaded[n] = result
+    cast, crew, unparsed = _parse(loaded, gathered.series_id)
+    for n, exc in unparsed.items():
+        failures[n] = PayloadError(
+            f"season {n} ({loaded.pop(n).source}) does not parse: {exc}. Reload it with "
+            "refresh=True, or delete it with `credits-analysis cache clear`."
+        )
+        failures[n].__cause__ = exc
+    failures = {n: failures[n] for n in gathered.numbers if n in failures}
     table = tidy.seasons(details, language=settings.language)
     table = table[table["season_number"].isin(list(loaded))].reset_index(drop=True)
     table["fetched_at"] = pd.Series(
@@ -500,8 +496,8 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         language=settings.language,
         details=details,
         seasons=table,
-        cast=_concat(casts, CAST_COLUMNS),
-        crew=_concat(crews, CREW_COLUMNS),
+        cast=cast,
+        crew=crew,
         payloads={n: found.payload for n, found in loaded.items()},
         failures=failures,
         is_synthetic=details.get(SYNTHETIC_KEY) is True,
@@ -556,9 +552,32 @@ def _stale_message(stale: list[_Stale]) -> str:
     )
 
 
-def _concat(frames: list[pd.DataFrame], columns: Mapping[str, object]) -> pd.DataFrame:
-    # Empty seasons are left out: they add no rows, and concat with empty frames is deprecated.
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return empty_frame(columns)
-    return pd.concat(frames, ignore_index=True).astype(dict(columns))
+def _parse(
+    loaded: Mapping[int, _Found], series_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, PayloadError]]:
+    """Cast and crew of every loaded season, and the seasons whose payload does not parse.
+
+    The whole series is converted in one pass; only when that fails is each season parsed
+    alone, to keep the good ones and name the bad.
+    """
+    payloads = {n: found.payload for n, found in loaded.items()}
+    failed: dict[int, PayloadError] = {}
+    try:
+        return (
+            tidy.cast_roles_by_season(payloads, series_id=series_id),
+            tidy.crew_jobs_by_season(payloads, series_id=series_id),
+            failed,
+        )
+    except PayloadError:
+        for n, payload in payloads.items():
+            try:
+                tidy.cast_roles(payload, series_id=series_id, season_number=n)
+                tidy.crew_jobs(payload, series_id=series_id, season_number=n)
+            except PayloadError as exc:
+                failed[n] = exc
+    good = {n: p for n, p in payloads.items() if n not in failed}
+    return (
+        tidy.cast_roles_by_season(good, series_id=series_id),
+        tidy.crew_jobs_by_season(good, series_id=series_id),
+        failed,
+    )

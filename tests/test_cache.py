@@ -109,10 +109,10 @@ def test_interrupted_overwrite_never_reads_as_a_mix(
     store.write(SEASON, "en-US", BODY, url=URL)
     real = cache_module.write_atomically
 
-    def die_on_sidecar(path: Path, data: bytes) -> None:
+    def die_on_sidecar(path: Path, data: bytes, **options: Any) -> None:
         if path.name.endswith(".meta.json"):
             raise KeyboardInterrupt  # the process dies between the payload and sidecar renames
-        real(path, data)
+        real(path, data, **options)
 
     monkeypatch.setattr(cache_module, "write_atomically", die_on_sidecar)
     with pytest.raises(KeyboardInterrupt):

@@ -381,3 +381,37 @@ def test_seasons_of_a_series_with_no_seasons_is_empty_with_schema() -> None:
 def test_malformed_details_raise(bad: Any, message: str) -> None:
     with pytest.raises(PayloadError, match=message):
         tidy.seasons(bad)
+
+
+@pytest.mark.parametrize(
+    "parser,by_season",
+    [(tidy.cast_roles, tidy.cast_roles_by_season), (tidy.crew_jobs, tidy.crew_jobs_by_season)],
+)
+def test_by_season_equals_concatenated_seasons(parser: Any, by_season: Any) -> None:
+    payloads = {
+        0: samples.load("seed-season-aggregate_credits"),
+        1: samples.load("tv-1399-season-1-aggregate_credits"),
+        2: payload(),
+        3: samples.load("tv-52814-season-1-with-appends"),
+    }
+    combined = by_season(payloads, series_id=5)
+    one_by_one = pd.concat(
+        [parser(p, series_id=5, season_number=n) for n, p in payloads.items() if n != 2],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(combined, one_by_one)
+    assert combined["season_number"].unique().tolist() == [0, 1, 3]
+
+
+def test_by_season_of_nothing_is_empty_with_schema() -> None:
+    assert_schema(tidy.cast_roles_by_season({}, series_id=1), CAST_COLUMNS)
+    assert_schema(tidy.crew_jobs_by_season({1: payload()}, series_id=1), CREW_COLUMNS)
+
+
+def test_by_season_errors_name_the_season() -> None:
+    good = samples.load("seed-season-aggregate_credits")
+    bad = payload([cast_person(roles=[{"credit_id": "x"}])])
+    with pytest.raises(PayloadError, match=r"season 4 cast\[0\] .* has no 'episode_count'"):
+        tidy.cast_roles_by_season({1: good, 4: bad}, series_id=1)
+    with pytest.raises(PayloadError, match=r"season 2: aggregate credits need a 'crew' list"):
+        tidy.crew_jobs_by_season({1: good, 2: {"id": 1, "cast": []}}, series_id=1)
