@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -38,7 +39,11 @@ def test_wheel_contains_samples_demo_and_notebooks(wheel: Path) -> None:
     for sample in (ROOT / "data" / "samples").glob("*.json"):
         assert f"credits_analysis/_data/samples/{sample.name}" in names
     assert any(n.startswith("credits_analysis/_data/demo/") for n in names)
-    assert any(n.startswith("credits_analysis/_notebooks/") and n.endswith(".ipynb") for n in names)
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        assert f"credits_analysis/_notebooks/{notebook.name}" in names
+    for template in (ROOT / "credits_analysis" / "templates").rglob("*"):
+        if template.is_file():
+            assert template.relative_to(ROOT).as_posix() in names
 
 
 def test_samples_load_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
@@ -58,4 +63,7 @@ def test_samples_load_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> N
     )
     data_dir, cast = done.stdout.split()
     assert data_dir == str(site / "credits_analysis" / "_data")
-    assert int(cast) == 108
+    recorded = json.loads(
+        (ROOT / "data/samples/tv-1399-season-1-aggregate_credits.json").read_text()
+    )
+    assert int(cast) == len(recorded["cast"])

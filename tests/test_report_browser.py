@@ -8,9 +8,11 @@ executed explorer in JupyterLab, untrusted, where the charts must be drawn too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -239,6 +241,7 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]
          "--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, so kernels it started go with it
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -253,8 +256,23 @@ def jupyterlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterLab]
             time.sleep(0.5)
         yield JupyterLab(base, token, root)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_jupyter(server, base, token)
+
+
+def stop_jupyter(server: subprocess.Popen[bytes], base: str, token: str) -> None:
+    """Shut the server and its kernels down; kill the whole process group if that hangs.
+
+    A kernel busy starting up can ignore SIGTERM for longer than a test should wait.
+    """
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.post(f"{base}/api/shutdown?token={token}", timeout=5)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)  # kernels outliving a clean server exit
 
 
 def test_jupyterlab_draws_the_charts_of_an_untrusted_notebook(
