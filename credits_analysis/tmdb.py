@@ -260,15 +260,17 @@ class AsyncTMDBClient:
         AuthError, NotFoundError, ClientRequestError
             401, 404 and other 4xx (never retried).
         RateLimitedError, ServerError, NetworkError
-            429, 5xx, timeouts and connection failures that outlasted every retry.
+            429, 5xx, timeouts and connection failures that outlasted every retry;
+            ``NetworkError`` also, at once, for any other failure httpx reports.
         BadResponseError
-            A 2xx whose body is not a JSON object (HTML, truncated, a list...).
+            A 2xx whose body is not a JSON object (HTML, truncated, a list...), or any body
+            that cannot be decoded (a broken gzip stream); never retried.
         """
         if self._http is None:
             raise RuntimeError("use AsyncTMDBClient inside 'async with'")
         path = api_path.strip("/")
         language = language or self.settings.language
-        url = f"{self.settings.base_url}/{path}?{urlencode({'language': language})}"
+        url = self._url(path, language)
         shown = redact_url(url)
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
@@ -310,26 +312,36 @@ class AsyncTMDBClient:
         -------
         dict
             Each path to its :class:`TMDBResponse` or its :class:`TMDBError`, in input order.
+            Any other exception, raised while fetching a path or by ``on_result`` for it,
+            becomes that path's result as a plain :class:`TMDBError` whose ``__cause__`` is the
+            exception: one path failing in an unforeseen way never stops the others.
         """
         paths = list(dict.fromkeys(api_paths))
         results: dict[str, TMDBResponse | TMDBError] = {}
 
         async def one(path: str) -> None:
-            result: TMDBResponse | TMDBError
             try:
-                result = await self.get(path, language=language)
-            except TMDBError as exc:
-                result = exc
-            results[path] = result
-            if on_result is not None:
-                on_result(path, result)
+                results[path] = await self._get_or_error(path, language)
+                if on_result is not None:
+                    on_result(path, results[path])
+            except Exception as exc:
+                results[path] = self._unexpected(path, language, exc)
 
-        # A TaskGroup cancels the other requests if one raises something unexpected (a bug),
-        # rather than leaving them running unobserved.
+        # Only cancellation and interrupts get out of one(); the TaskGroup then cancels the other
+        # requests rather than leaving them running unobserved.
         async with asyncio.TaskGroup() as group:
             for path in paths:
                 group.create_task(one(path))
         return {path: results[path] for path in paths}
+
+    async def _get_or_error(self, path: str, language: str | None) -> TMDBResponse | TMDBError:
+        try:
+            return await self.get(path, language=language)
+        except TMDBError as exc:
+            return exc
+
+    def _url(self, path: str, language: str) -> str:
+        return f"{self.settings.base_url}/{path.strip('/')}?{urlencode({'language': language})}"
 
     async def _attempt(self, url: str, shown: str, path: str, language: str) -> TMDBResponse:
         assert self._http is not None and self._limiter is not None and self._slots is not None
@@ -338,15 +350,8 @@ class AsyncTMDBClient:
             logger.debug("GET %s", shown)
             try:
                 response = await self._http.get(url)
-            except httpx.TimeoutException as exc:
-                raise _Transient(
-                    f"no response within {self.settings.timeout:g} s ({type(exc).__name__})",
-                    timed_out=True,
-                ) from exc
-            except httpx.TransportError as exc:
-                raise _Transient(
-                    f"{type(exc).__name__}: {self._scrub(str(exc)) or 'connection failed'}"
-                ) from exc
+            except httpx.HTTPError as exc:
+                raise self._request_failure(exc, shown) from exc
         status = response.status_code
         body = response.content
         if 200 <= status < 300:
@@ -395,6 +400,43 @@ class AsyncTMDBClient:
             "points at a proxy, check it forwards requests unchanged.",
             **where,
         )
+
+    def _request_failure(self, exc: httpx.HTTPError, shown: str) -> Exception:
+        """What an httpx error becomes: a :class:`_Transient` to retry, or a final TMDBError."""
+        if isinstance(exc, httpx.TimeoutException):
+            return _Transient(
+                f"no response within {self.settings.timeout:g} s ({type(exc).__name__})",
+                timed_out=True,
+            )
+        detail = f"{type(exc).__name__}: {self._scrub(str(exc)) or 'no detail'}"
+        if isinstance(exc, httpx.TransportError):  # connection refused, reset, dropped mid-body
+            return _Transient(detail)
+        if isinstance(exc, httpx.DecodingError):
+            # The same bytes would come back: a broken proxy or mirror, not a passing fault.
+            return BadResponseError(
+                f"{shown} answered with a body that cannot be decoded ({detail}). If "
+                "TMDB_API_BASE_URL points at a proxy or mirror, check that it passes responses "
+                "through unchanged (Content-Encoding included).",
+                url=shown,
+            )
+        return NetworkError(
+            f"could not get {shown} ({detail}); retrying cannot help. Check TMDB_API_BASE_URL "
+            "and any proxy settings.",
+            url=shown,
+        )
+
+    def _unexpected(self, path: str, language: str | None, exc: Exception) -> TMDBError:
+        """The :class:`TMDBError` of a :meth:`get_many` path that failed in an unforeseen way."""
+        shown = redact_url(self._url(path, language or self.settings.language))
+        logger.debug("unexpected failure for %s", shown, exc_info=exc)
+        error = TMDBError(
+            f"fetching {shown} failed unexpectedly ({type(exc).__name__}: "
+            f"{self._scrub(str(exc))}). This is a bug: the traceback is in this error's "
+            "__cause__; please report it.",
+            url=shown,
+        )
+        error.__cause__ = exc
+        return error
 
     def _json_object(self, body: bytes, shown: str, status: int) -> dict[str, Any]:
         try:

@@ -183,6 +183,15 @@ def test_partial_failure_returns_and_caches_the_other_seasons(
     ]
 
 
+def test_undecodable_season_fails_alone(fake_tmdb: FakeTMDB, generated: Any) -> None:
+    broken_gzip = Fault(200, body=b"\x1f\x8b garbage", headers={"Content-Encoding": "gzip"})
+    fake_tmdb.inject(f"tv/{SERIES}/season/2/*", broken_gzip)
+    with pytest.warns(PartialLoadWarning, match="season 2: BadResponseError"):
+        series = load(fake_tmdb)
+    assert list(series.failures) == [2]
+    assert list(series.payloads) == [1, 3, 4, 5]
+
+
 def test_payload_that_does_not_parse_fails_its_season_only(
     fake_tmdb: FakeTMDB,
     generated: tuple[dict[str, Any], dict[int, dict[str, Any]]],

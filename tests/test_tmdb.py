@@ -270,6 +270,65 @@ def test_get_many_reports_each_path_and_stops_no_other(fake_tmdb: FakeTMDB) -> N
     assert sorted(seen) == sorted(paths)
 
 
+#: A body announced as gzip that is not: httpx raises DecodingError while reading it.
+BROKEN_GZIP = Fault(200, body=b"not gzip at all", headers={"Content-Encoding": "gzip"})
+
+
+def get_many(
+    transport: httpx.AsyncBaseTransport, paths: list[str], **options: Any
+) -> dict[str, TMDBResponse | TMDBError]:
+    """AsyncTMDBClient.get_many through ``transport``, with millisecond backoff."""
+
+    async def go() -> dict[str, TMDBResponse | TMDBError]:
+        settings = fake_settings()
+        async with AsyncTMDBClient(settings, transport=transport, retry=FAST_RETRY) as client:
+            return await client.get_many(paths, **options)
+
+    return asyncio.run(go())
+
+
+def test_undecodable_body_is_a_bad_response_of_its_path_only(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject(SEASON_1, BROKEN_GZIP)
+    results = get_many(fake_tmdb.transport(), [SEASON_1, "tv/1399", "tv/1396"])
+    error = results[SEASON_1]
+    assert isinstance(error, BadResponseError)
+    assert "cannot be decoded" in str(error) and "TMDB_API_BASE_URL" in str(error)
+    assert isinstance(error.__cause__, httpx.DecodingError)
+    assert all(isinstance(results[p], TMDBResponse) for p in ("tv/1399", "tv/1396"))
+    assert fake_tmdb.count(SEASON_1) == 1  # the same bytes would come back: not retried
+
+
+def test_unexpected_exception_fails_its_path_only(fake_tmdb: FakeTMDB) -> None:
+    inner = fake_tmdb.transport()
+
+    async def buggy(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/tv/1396"):
+            raise ZeroDivisionError("a bug in a transport")
+        return await inner.handle_async_request(request)
+
+    results = get_many(httpx.MockTransport(buggy), [SEASON_1, "tv/1396", "tv/1399"])
+    error = results["tv/1396"]
+    assert type(error) is TMDBError
+    assert isinstance(error.__cause__, ZeroDivisionError)
+    assert "a bug in a transport" in str(error) and error.url is not None
+    assert all(isinstance(results[p], TMDBResponse) for p in (SEASON_1, "tv/1399"))
+
+
+def test_exception_in_on_result_fails_its_path_only(fake_tmdb: FakeTMDB) -> None:
+    seen: list[str] = []
+
+    def on_result(path: str, result: TMDBResponse | TMDBError) -> None:
+        seen.append(path)
+        if path == "tv/1396":
+            raise OSError("disk full")
+
+    results = get_many(fake_tmdb.transport(), [SEASON_1, "tv/1396", "tv/1399"], on_result=on_result)
+    error = results["tv/1396"]
+    assert type(error) is TMDBError and isinstance(error.__cause__, OSError)
+    assert all(isinstance(results[p], TMDBResponse) for p in (SEASON_1, "tv/1399"))
+    assert sorted(seen) == sorted(results)
+
+
 def test_async_client_must_be_entered(fake_tmdb: FakeTMDB) -> None:
     client = AsyncTMDBClient(fake_settings(), transport=fake_tmdb.transport())
     with pytest.raises(RuntimeError, match="async with"):
