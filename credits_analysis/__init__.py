@@ -66,6 +66,10 @@ __all__ = [
 _LAZY_SUBMODULES = {"analysis", "charts", "demo", "report", "samples"}
 
 
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"credits_analysis.{name}")
