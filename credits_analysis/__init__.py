@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from credits_analysis import schema, tidy
 from credits_analysis.config import Settings
 from credits_analysis.errors import (
     AuthError,
@@ -58,7 +59,9 @@ __all__ = [
     "load_series",
     "report",
     "samples",
+    "schema",
     "seasons",
+    "tidy",
 ]
 
 # Submodules with heavy imports (plotly, nbconvert) load on first attribute access, so the CLI
