@@ -2,10 +2,28 @@
 
 Every function takes the frames of :mod:`credits_analysis.tidy` for **one series** (several
 seasons concatenated) and returns a new frame; inputs are never modified. People are identified
-by ``person_id``, never by name. A person is counted once per season (or per season and
-department) however many roles or jobs they have there; episode figures are *credited*
-episodes summed over the credits, as TMDB's ``total_episode_count`` is (so a person with two
-roles in the same episodes counts those episodes twice).
+by ``person_id``, never by name, and counted once per season (or per season and department)
+however many roles or jobs they have there.
+
+Episodes credited
+-----------------
+Aggregate credits give each role (or job) the *number* of episodes it is credited on, not which
+episodes. So a person with several roles in a season is credited on somewhere between their
+most credited role and the sum over their roles (and at most the season's length): two roles of
+3 episodes each cover 3 to 6 episodes. A person's ``episode_count`` here, "episodes credited",
+is the lower end, **their most credited role or job**:
+
+- it is certain: the person is credited on at least that many episodes and never on more than
+  the season has, so a regular (:func:`regular_spans`) is a regular whatever the overlap;
+- it is exact for anyone with one role in the season, which is nearly everyone;
+- it is exact in the multi-credit patterns real payloads show: a job held on every episode next
+  to one-off jobs, a character credited under two names on the same episodes. The sum counts
+  those episodes twice (TMDB's Writer 1 + Novel 10 makes 11 in a 10-episode season);
+- it understates only people whose roles fall in different episodes (a guest in two bit parts).
+
+The sum over roles, which is what TMDB's ``total_episode_count`` is, is kept as
+``episode_credits`` ("role credits": an episode counts once per role); ``min(episode_credits,
+season length)`` is the upper end. :func:`episodes_per_credit` counts each credit on its own.
 
 Specials (season 0) are left out unless ``include_specials=True``, the same default as the
 charts, so a table and the figure drawn from it always agree.
@@ -43,6 +61,8 @@ def episode_matrix(
 ) -> pd.DataFrame:
     """Episodes credited per person and season, for the ``top`` people by episodes overall.
 
+    Episodes credited are a person's most credited role that season (see the module notes).
+
     Parameters
     ----------
     cast
@@ -63,7 +83,8 @@ def episode_matrix(
         person_id           int64     TMDB person id
         name                string    the person's name
         season_number       int64     season
-        episode_count       int64     episodes credited that season, summed over roles
+        episode_count       int64     episodes credited that season: the most credited role
+        episode_credits     int64     role credits: episodes summed over that season's roles
         roles               string    that season's characters (cast) or jobs (crew), the
                                       most credited first
         total_episodes      int64     ``episode_count`` summed over the seasons kept
@@ -83,16 +104,14 @@ def episode_matrix(
         .head(top)
     )
     totals["rank"] = np.arange(1, len(totals) + 1, dtype="int64")
-    matrix = per_season.drop(columns="name").merge(totals, on="person_id")
-    roles = _roles(cast[cast["person_id"].isin(totals["person_id"])], ["season_number"])
-    matrix = matrix.merge(roles, on=["season_number", "person_id"], how="left")
+    matrix = _with_roles(per_season.drop(columns="name").merge(totals, on="person_id"), cast)
     columns = [
-        "rank", "person_id", "name", "season_number", "episode_count", "roles",
-        "total_episodes",
+        "rank", "person_id", "name", "season_number", "episode_count", "episode_credits",
+        "roles", "total_episodes",
     ]  # fmt: skip
     return (
         matrix.sort_values(["rank", "season_number"])[columns]
-        .astype({"total_episodes": "int64", "roles": STRING})
+        .astype({"total_episodes": "int64"})
         .reset_index(drop=True)
     )
 
@@ -144,7 +163,7 @@ def gender_split(
     by: Sequence[str] = ("season_number",),
     include_specials: bool = False,
 ) -> pd.DataFrame:
-    """Distinct people and credited episodes per gender category, in each group.
+    """Distinct people and episodes credited per gender category, in each group.
 
     Every gender category of :data:`~credits_analysis.schema.GENDER_CATEGORIES` has a row in
     every group, with zeros where nobody has it: "not set" is never dropped.
@@ -170,7 +189,8 @@ def gender_split(
         gender              category  female, male, non-binary, not set
         people              int64     distinct people of that gender in the group
         people_share        float64   ``people`` over the group's people (sums to 1)
-        episodes            int64     ``episode_count`` summed over their credits
+        episodes            int64     episodes credited, summed over the group's people
+                                      (each person-season weighs its most credited role)
         episode_share       float64   ``episodes`` over the group's episodes (sums to 1;
                                       NaN if the group has no credited episode)
         ==================  ========  ======================================================
@@ -187,13 +207,18 @@ def gender_split(
     if missing:
         raise ValueError(f"cannot group by {missing}: the frame has no such column")
     frame = _seasons(frame, include_specials=include_specials)
+    # Episodes are credited per person and season (and department, when grouped by it); a
+    # group spanning seasons adds its people's seasons up.
+    per_person = _per_person(frame, list(dict.fromkeys([*keys, "season_number"])))
     people = (
-        frame.drop_duplicates([*keys, "person_id"])
+        per_person.drop_duplicates([*keys, "person_id"])
         .groupby([*keys, "gender"], observed=True, dropna=False)
         .size()
         .rename("people")
     )
-    episodes = frame.groupby([*keys, "gender"], observed=True, dropna=False)["episode_count"].sum()
+    episodes = per_person.groupby([*keys, "gender"], observed=True, dropna=False)[
+        "episode_count"
+    ].sum()
     groups = frame[keys].drop_duplicates()
     categories = pd.DataFrame({"gender": pd.Categorical(GENDER_CATEGORIES, dtype=GENDER_DTYPE)})
     split = (
@@ -235,7 +260,8 @@ def popularity_by_season(cast: pd.DataFrame, *, include_specials: bool = False) 
         name                string    the person's name
         gender              category  female, male, non-binary, not set
         popularity          float64   TMDB popularity at fetch time
-        episode_count       int64     episodes credited that season, summed over roles
+        episode_count       int64     episodes credited that season: the most credited role
+        episode_credits     int64     role credits: episodes summed over that season's roles
         ==================  ========  ================================================
     """
     people = _per_person(_seasons(cast, include_specials=include_specials), ["season_number"])
@@ -320,22 +346,19 @@ def top_people(cast: pd.DataFrame, *, n: int = 10, include_specials: bool = Fals
                                       most credited first
         gender              category  female, male, non-binary, not set
         popularity          float64   TMDB popularity at fetch time
-        episode_count       int64     episodes credited that season, summed over roles
+        episode_count       int64     episodes credited that season: the most credited role
+        episode_credits     int64     role credits: episodes summed over that season's roles
         ==================  ========  ================================================
     """
     _check_top(n)
     cast = _seasons(cast, include_specials=include_specials)
     ranked = popularity_by_season(cast, include_specials=True).groupby("season_number").head(n)
     ranked.insert(1, "rank", ranked.groupby("season_number").cumcount().add(1).astype("int64"))
-    shown = cast[cast["person_id"].isin(ranked["person_id"])]
-    ranked = ranked.merge(
-        _roles(shown, ["season_number"]), on=["season_number", "person_id"], how="left"
-    )
     columns = [
         "season_number", "rank", "person_id", "name", "roles", "gender", "popularity",
-        "episode_count",
+        "episode_count", "episode_credits",
     ]  # fmt: skip
-    return ranked[columns].astype({"roles": STRING}).reset_index(drop=True)
+    return _with_roles(ranked, cast)[columns].reset_index(drop=True)
 
 
 def continuity(frame: pd.DataFrame) -> pd.DataFrame:
@@ -408,6 +431,10 @@ def regular_spans(
 ) -> pd.DataFrame:
     """The seasons in which each person is a regular: credited on at least ``min_share`` of them.
 
+    A person's episodes credited are their most credited role that season (see the module
+    notes), so two 3-episode roles in a 6-episode season make a share of 0.5, not 1: roles that
+    may share episodes never add up to a regular.
+
     Parameters
     ----------
     cast
@@ -436,7 +463,8 @@ def regular_spans(
         name                string    the person's name
         gender              category  female, male, non-binary, not set
         season_number       int64     season
-        episode_count       int64     episodes credited that season, summed over roles
+        episode_count       int64     episodes credited that season: the most credited role
+        episode_credits     int64     role credits: episodes summed over that season's roles
         season_episodes     int64     the season's episode count
         episode_share       float64   ``episode_count / season_episodes``, at most 1
         roles               string    that season's characters (cast) or jobs (crew), the
@@ -479,14 +507,11 @@ def regular_spans(
             .head(top)
         )
         regular = regular[regular["person_id"].isin(leaders)]
-    regular = regular.merge(
-        _roles(cast[cast["person_id"].isin(regular["person_id"])], ["season_number"]),
-        on=["season_number", "person_id"],
-        how="left",
-    )
+    regular = _with_roles(regular, cast)
     columns = [
-        "person_id", "name", "gender", "season_number", "episode_count", "season_episodes",
-        "episode_share", "roles", "first_season", "last_season", "regular_seasons",
+        "person_id", "name", "gender", "season_number", "episode_count", "episode_credits",
+        "season_episodes", "episode_share", "roles", "first_season", "last_season",
+        "regular_seasons",
     ]  # fmt: skip
     return (
         regular.sort_values(
@@ -497,7 +522,6 @@ def regular_spans(
             {
                 "season_episodes": "int64",
                 "episode_share": "float64",
-                "roles": STRING,
                 **dict.fromkeys(["first_season", "last_season", "regular_seasons"], "int64"),
             }
         )
@@ -563,19 +587,39 @@ def _seasons(frame: pd.DataFrame, *, include_specials: bool) -> pd.DataFrame:
 
 
 def _per_person(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per person and group: person-level fields and credited episodes summed."""
+    """One row per person and group: person-level fields, episodes credited and role credits.
+
+    ``keys`` must hold ``season_number``: episodes credited are a person's most credited role in
+    one season, which means nothing across seasons.
+    """
     people = (
-        frame.groupby([*keys, "person_id"], sort=True)
+        frame.groupby([*keys, "person_id"], sort=True, dropna=False)
         .agg(
             name=("name", "first"),
             gender=("gender", "first"),
             popularity=("popularity", "first"),
-            episode_count=("episode_count", "sum"),
+            episode_count=("episode_count", "max"),
+            episode_credits=("episode_count", "sum"),
         )
         .reset_index()
     )
-    return people.astype(
-        {"name": STRING, "gender": GENDER_DTYPE, "popularity": "float64", "episode_count": "int64"}
+    return people.fillna({"episode_count": 0}).astype(
+        {
+            "name": STRING,
+            "gender": GENDER_DTYPE,
+            "popularity": "float64",
+            "episode_count": "int64",
+            "episode_credits": "int64",
+        }
+    )
+
+
+def _with_roles(table: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (by season and person) with a ``roles`` column for the people it lists."""
+    listed = frame[frame["person_id"].isin(table["person_id"])]
+    roles = _roles(listed, ["season_number"])
+    return table.merge(roles, on=["season_number", "person_id"], how="left").astype(
+        {"roles": STRING}
     )
 
 

@@ -50,7 +50,7 @@ def by_season_and_gender(split: pd.DataFrame) -> pd.DataFrame:
 # --- gender split --------------------------------------------------------------------------
 
 
-def test_gender_split_counts_people_once_and_weights_episodes_from_episode_count() -> None:
+def test_gender_split_counts_people_once_and_weights_episodes_by_most_credited_role() -> None:
     cast = cast_frame(
         {
             1: [
@@ -68,13 +68,17 @@ def test_gender_split_counts_people_once_and_weights_episodes_from_episode_count
     assert split.loc[1, "people"].to_dict() == {
         "female": 1, "male": 2, "non-binary": 0, "not set": 1
     }  # fmt: skip
+    # Ann's two roles (6 and 4 episodes) may share episodes: she weighs her larger role, 6.
     assert split.loc[1, "episodes"].to_dict() == {
-        "female": 10, "male": 5, "non-binary": 0, "not set": 5
+        "female": 6, "male": 5, "non-binary": 0, "not set": 5
     }  # fmt: skip
     assert split.loc[1, "people_share"].tolist() == [0.25, 0.5, 0.0, 0.25]
-    assert split.loc[1, "episode_share"].tolist() == [0.5, 0.25, 0.0, 0.25]
+    assert split.loc[1, "episode_share"].tolist() == [6 / 16, 5 / 16, 0.0, 5 / 16]
     assert split.loc[2, "people"].tolist() == [1, 0, 0, 0]
     assert split.loc[2, "episode_share"].tolist() == [1.0, 0.0, 0.0, 0.0]
+    # Over the whole series Ann weighs each season's most credited role: 6 + 8.
+    run = analysis.gender_split(cast, by=("series_id",)).set_index("gender")
+    assert run.loc["female", "episodes"] == 14
 
 
 def test_gender_split_keeps_every_category_in_order_with_the_contract_dtype() -> None:
@@ -97,7 +101,7 @@ def test_crew_person_in_two_departments_counts_once_per_season_and_once_per_depa
     )
     season = by_season_and_gender(analysis.gender_split(crew))
     assert season.loc[(1, "male"), "people"] == 1
-    assert season.loc[(1, "male"), "episodes"] == 8
+    assert season.loc[(1, "male"), "episodes"] == 4  # his most credited job of the season
     assert season.loc[(1, "female"), "people"] == 1
 
     department = analysis.gender_split(crew, by=("season_number", "department")).set_index(
@@ -105,7 +109,7 @@ def test_crew_person_in_two_departments_counts_once_per_season_and_once_per_depa
     )
     assert department.loc[("Directing", "male"), "people"] == 1
     assert department.loc[("Writing", "male"), "people"] == 1
-    assert department.loc[("Writing", "male"), "episodes"] == 4
+    assert department.loc[("Writing", "male"), "episodes"] == 2  # Writer 2, Story 2
     assert department.loc[("Writing", "female"), "people_share"] == 0.5
     assert len(department) == 2 * len(GENDER_CATEGORIES)
 
@@ -123,10 +127,14 @@ def test_gender_split_of_real_seasons_matches_the_raw_payload(name: str) -> None
         assert dict(zip(split["gender"], split["people"], strict=True)) == {
             g: expected.get(g, 0) for g in GENDER_CATEGORIES
         }
-        episodes = Counter()
+        # Each person's most credited role or job, over all their crew departments.
+        most: dict[int, int] = {}
         for person in body[section]:
             for credit in person["roles" if section == "cast" else "jobs"]:
-                episodes[GENDER_CODES[person["gender"]]] += credit["episode_count"]
+                most[person["id"]] = max(most.get(person["id"], 0), credit["episode_count"])
+        episodes = Counter()
+        for person_id, count in most.items():
+            episodes[people[person_id]] += count
         assert split["episodes"].tolist() == [episodes.get(g, 0) for g in GENDER_CATEGORIES]
 
 
@@ -161,7 +169,7 @@ def test_gender_split_rejects_bad_groupings() -> None:
 # --- episode counts ------------------------------------------------------------------------
 
 
-def test_episode_matrix_ranks_people_by_total_and_sums_roles() -> None:
+def test_episode_matrix_counts_the_most_credited_role_and_keeps_role_credits() -> None:
     cast = cast_frame(
         {
             1: [Credit(1, 10, "Ann"), Credit(2, 10, "Bea"), Credit(3, 1, "Cy")],
@@ -170,12 +178,15 @@ def test_episode_matrix_ranks_people_by_total_and_sums_roles() -> None:
     )
     matrix = analysis.episode_matrix(cast, top=2)
 
-    assert matrix[["rank", "person_id", "season_number", "episode_count"]].values.tolist() == [
-        [1, 1, 1, 10],
-        [1, 1, 2, 17],
-        [2, 2, 1, 10],
+    # Season 2: Ann's roles of 8 and 9 episodes may overlap, so she is credited on 9 (at
+    # least), not 17; the 17 role credits stay in episode_credits.
+    columns = ["rank", "person_id", "season_number", "episode_count", "episode_credits"]
+    assert matrix[columns].values.tolist() == [
+        [1, 1, 1, 10, 10],
+        [1, 1, 2, 9, 17],
+        [2, 2, 1, 10, 10],
     ]
-    assert matrix["total_episodes"].tolist() == [27, 27, 10]
+    assert matrix["total_episodes"].tolist() == [19, 19, 10]
     assert matrix["roles"].tolist() == ["Ann", "Ann's ghost / Ann", "Bea"]
 
 
@@ -196,6 +207,19 @@ def test_episode_matrix_of_a_real_season_puts_the_regulars_first() -> None:
     matrix = analysis.episode_matrix(cast, top=5)
     assert (matrix["episode_count"] == most).all()
     assert matrix["rank"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_nobody_is_credited_on_more_episodes_than_a_real_season_has() -> None:
+    # Game of Thrones season 1 has 10 episodes; George R. R. Martin is Co-Executive Producer
+    # on 10, Writer on 1 and Novel on 10 of them: 21 role credits, credited on all 10.
+    length = next(s for s in samples.load("tv-1399")["seasons"] if s["season_number"] == 1)
+    assert length["episode_count"] == 10
+    _, cast, crew = real_season("tv-1399-season-1-aggregate_credits")
+    for frame in (cast, crew):
+        people = analysis.popularity_by_season(frame)
+        assert people["episode_count"].max() == 10
+    martin = people[people["name"] == "George R. R. Martin"]
+    assert martin[["episode_count", "episode_credits"]].values.tolist() == [[10, 21]]
 
 
 def test_episodes_per_credit_counts_credits_not_people() -> None:
@@ -230,7 +254,8 @@ def test_popularity_by_season_has_one_row_per_distinct_person() -> None:
     people = analysis.popularity_by_season(popularity_cast())
     assert people.groupby("season_number").size().tolist() == [5, 2]
     assert people.loc[people["season_number"] == 1, "person_id"].tolist() == [5, 4, 3, 2, 1]
-    assert people.loc[people["person_id"] == 5, "episode_count"].tolist() == [2]
+    fifth = people[people["person_id"] == 5]
+    assert fifth[["episode_count", "episode_credits"]].values.tolist() == [[1, 2]]
 
 
 def test_popularity_summary_quartiles_and_whiskers() -> None:
@@ -354,6 +379,19 @@ def test_regular_spans_keeps_the_top_people_by_seasons_as_regular() -> None:
     assert analysis.regular_spans(regulars_cast(), top=1)["name"].unique().tolist() == ["Ann"]
     with pytest.raises(ValueError, match="positive number"):
         analysis.regular_spans(regulars_cast(), top=0)
+
+
+def test_two_roles_that_may_share_episodes_do_not_add_up_to_a_regular() -> None:
+    # A 6-episode season: Ann is on all 6; Bo has two roles of 3 episodes each, so he is
+    # credited on 3 to 6 episodes: certainly half the season, not certainly more.
+    cast = cast_frame(
+        {1: [Credit(1, 6, name="Ann"), Credit(2, 3, "Doctor", name="Bo"),
+             Credit(2, 3, "Doctor's twin", name="Bo")]}
+    )  # fmt: skip
+    half = analysis.regular_spans(cast, min_share=0.5)
+    columns = ["name", "episode_count", "episode_credits", "season_episodes", "episode_share"]
+    assert half[columns].values.tolist() == [["Ann", 6, 6, 6, 1.0], ["Bo", 3, 6, 6, 0.5]]
+    assert analysis.regular_spans(cast, min_share=0.75)["name"].tolist() == ["Ann"]
 
 
 @pytest.mark.parametrize("share", [0, -0.1, 1.5])

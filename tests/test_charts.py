@@ -169,7 +169,8 @@ def test_gender_bars_show_every_category_in_order_with_counts_and_shares() -> No
     assert fig.layout.yaxis.title.text == "People"
 
     episodes = charts.gender_bars(cast, weight="episodes")
-    assert {t.name: list(t.y) for t in episodes.data}["female"] == [10, 0]
+    # Person 1's roles of 6 and 4 episodes may overlap: credited on 6, not 10.
+    assert {t.name: list(t.y) for t in episodes.data}["female"] == [6, 0]
     assert episodes.layout.yaxis.title.text == "Episodes credited"
     assert "episodes credited" in episodes.layout.title.text
 
