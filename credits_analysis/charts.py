@@ -61,6 +61,7 @@ _SEQUENTIAL = "Viridis"  # perceptually uniform and colour-blind safe
 _NEUTRAL = "#5F5F5F"
 _SEASON = "Season"
 _ROW_HEIGHT = 22  # pixels per person or department row, so long lists stay legible
+_BOX_STATS = ["q1", "median", "q3", "lower_fence", "upper_fence"]
 
 
 def season_label(season_number: int) -> str:
@@ -80,6 +81,10 @@ def episode_heatmap(
 ) -> go.Figure:
     """Heatmap of episodes credited per person (rows) and season (columns), top people first.
 
+    Episodes credited are a person's most credited role that season, so a cell never exceeds
+    the season's length; where a person's roles add up to more (role credits: roles may share
+    episodes), the hover says so. See :mod:`credits_analysis.analysis`.
+
     Parameters
     ----------
     cast
@@ -89,35 +94,51 @@ def episode_heatmap(
     include_specials
         Show season 0 as "Specials".
     top
-        People shown, ranked by credited episodes over the seasons shown.
+        People shown, ranked by episodes credited over the seasons shown; the title gives the
+        number actually shown ("All 3 cast ..." when fewer people are credited).
 
     Returns
     -------
     plotly.graph_objects.Figure
         One heatmap trace; blank cells mean "not credited that season"; the hover gives the
-        person, season, episodes and characters. See :func:`analysis.episode_matrix`.
+        person, season, episodes credited and characters, and the role credits where the
+        roles add up to more. See :func:`analysis.episode_matrix`.
     """
     matrix = analysis.episode_matrix(cast, top=top, include_specials=include_specials)
-    title = _title(f"Top {top} {_kind(cast).lower()} by episodes credited", series_name)
+    people = matrix.drop_duplicates("person_id")
+    shown = f"Top {len(people)}" if len(people) == top else f"All {len(people)}"
+    title = _title(f"{shown} {_kind(cast).lower()} by episodes credited", series_name)
     if matrix.empty:
         return _empty(title)
     seasons = _season_order(cast, include_specials=include_specials)
-    people = matrix.drop_duplicates("person_id")
-    cells = matrix.pivot(index="person_id", columns="season_number")
-    z = cells["episode_count"].reindex(index=people["person_id"], columns=seasons)
-    roles = cells["roles"].reindex(index=people["person_id"], columns=seasons)
+    several = matrix["episode_credits"] > matrix["episode_count"]
+    matrix["note"] = ""
+    matrix.loc[several, "note"] = (
+        " (" + matrix.loc[several, "episode_credits"].astype(str) + " role credits: the roles "
+        "may share episodes)"
+    )
+    cells = matrix.pivot(index="person_id", columns="season_number").reindex(
+        index=people["person_id"]
+    )
+    text = [
+        cells[column].reindex(columns=seasons).astype(STRING).fillna("").to_numpy(dtype=object)
+        for column in ("roles", "note")
+    ]
     fig = go.Figure(
         go.Heatmap(
-            z=z.to_numpy(dtype="float64", na_value=np.nan),
+            z=cells["episode_count"].reindex(columns=seasons).to_numpy("float64", na_value=np.nan),
             x=[season_label(s) for s in seasons],
             y=_person_labels(people),
-            customdata=roles.astype(STRING).fillna("").to_numpy(dtype=object),
+            customdata=np.dstack(text),
             colorscale=_SEQUENTIAL,
-            colorbar={"title": {"text": "Episodes"}},
+            colorbar={"title": {"text": "Episodes<br>credited"}},
             hoverongaps=False,
             xgap=1,
             ygap=1,
-            hovertemplate="%{y}<br>%{x}: %{z} episodes credited<br>%{customdata}<extra></extra>",
+            hovertemplate=(
+                "%{y}<br>%{x}: %{z} episodes credited"
+                "<br>%{customdata[0]}%{customdata[1]}<extra></extra>"
+            ),
         )
     )
     fig.update_yaxes(type="category", autorange="reversed", title_text=None)
@@ -276,6 +297,11 @@ def popularity_box(
     as points, coloured by gender, with their names in the hover. The caveat
     :data:`POPULARITY_CAVEAT` is the figure's subtitle.
 
+    TMDB gives some people a popularity of 0, which a log axis cannot show: on the log axis,
+    box statistics and points at 0 are drawn at the largest power of ten below every positive
+    value drawn, and the subtitle says so (a point's hover keeps its true value). With no
+    positive value at all the axis is linear.
+
     Parameters
     ----------
     cast
@@ -294,7 +320,8 @@ def popularity_box(
     -------
     plotly.graph_objects.Figure
         A box trace named "All cast" (or "All crew") and one scatter trace per gender category
-        present among the points, in category order.
+        present among the points, in category order, grouped in the legend under the number
+        of points per season actually drawn.
     """
     summary = analysis.popularity_summary(cast, include_specials=include_specials)
     kind = _kind(cast)
@@ -302,10 +329,18 @@ def popularity_box(
     if summary.empty:
         return _empty(title, subtitle=POPULARITY_CAVEAT)
     seasons = _season_order(cast, include_specials=include_specials)
-    labels = summary["season_number"].map(season_label)
+    points = analysis.top_people(cast, n=top, include_specials=include_specials)
+    drawn = pd.concat([summary[_BOX_STATS].stack(), points["popularity"]]).dropna()
+    if log_y and not (drawn > 0).any():
+        log_y = False  # nothing above zero: a log axis would have nothing to show
+    floor = _log_floor(drawn) if log_y else None
+    subtitle = POPULARITY_CAVEAT
+    if floor is not None:
+        summary[_BOX_STATS] = summary[_BOX_STATS].clip(lower=floor)
+        subtitle += f"<br>A popularity of 0, which a log axis cannot show, is drawn at {floor:g}."
     fig = go.Figure(
         go.Box(
-            x=labels,
+            x=summary["season_number"].map(season_label),
             q1=summary["q1"],
             median=summary["median"],
             q3=summary["q3"],
@@ -317,7 +352,7 @@ def popularity_box(
             boxpoints=False,
         )
     )
-    points = analysis.top_people(cast, n=top, include_specials=include_specials)
+    per_season = int(points.groupby("season_number").size().max())
     for gender in GENDER_CATEGORIES:
         mine = points[points["gender"] == gender]
         if mine.empty:
@@ -325,25 +360,30 @@ def popularity_box(
         fig.add_trace(
             go.Scatter(
                 x=mine["season_number"].map(season_label),
-                y=mine["popularity"],
+                y=mine["popularity"] if floor is None else mine["popularity"].clip(lower=floor),
                 mode="markers",
                 name=gender,
                 legendgroup="gender",
-                legendgrouptitle_text=f"Top {top} per season",
+                legendgrouptitle_text=f"Top {per_season} per season",
                 marker={"color": GENDER_COLORS[gender], "size": 8, "line": {"width": 0.5}},
                 customdata=np.column_stack(
-                    [mine["name"].fillna(""), mine["roles"].fillna(""), mine["episode_count"]]
+                    [
+                        mine["name"].fillna(""),
+                        mine["roles"].fillna(""),
+                        mine["episode_count"],
+                        mine["popularity"],
+                    ]
                 ),
                 hovertemplate=(
-                    "%{customdata[0]} (%{customdata[1]})<br>%{x}: %{customdata[2]} episodes"
-                    "<br>popularity %{y:.1f} at fetch time<extra></extra>"
+                    "%{customdata[0]} (%{customdata[1]})<br>%{x}: %{customdata[2]} episodes "
+                    "credited<br>popularity %{customdata[3]:.1f} at fetch time<extra></extra>"
                 ),
             )
         )
     fig.update_yaxes(
         title_text="Popularity (TMDB score, at fetch time)", type="log" if log_y else "linear"
     )
-    return _finish(fig, title, seasons, subtitle=POPULARITY_CAVEAT)
+    return _finish(fig, title, seasons, subtitle=subtitle)
 
 
 def continuity_bars(frame: pd.DataFrame, *, series_name: str | None = None) -> go.Figure:
@@ -454,7 +494,7 @@ def regulars_timeline(
     )
     fig.update_traces(
         marker={"symbol": "square", "size": 12},
-        hovertemplate="%{y} (%{customdata[0]})<br>%{x}: %{customdata[1]} of "
+        hovertemplate="%{y} (%{customdata[0]})<br>%{x}: credited on %{customdata[1]} of "
         "%{customdata[2]} episodes<extra></extra>",
     )
     # px already lists a categorical y axis top to bottom in category_orders' order.
@@ -534,6 +574,18 @@ def _person_labels(people: pd.DataFrame) -> list[str]:
     return names.where(~shared, names + " (#" + ids + ")").tolist()
 
 
+def _log_floor(values: pd.Series) -> float | None:
+    """Where a log axis draws the values at or below 0 (None if there are none).
+
+    The largest power of ten below every positive value (one at least is needed), so those
+    values stand apart at the foot of the axis.
+    """
+    positive = values[values > 0]
+    if len(positive) == len(values):
+        return None
+    return 10.0 ** (math.ceil(math.log10(positive.min())) - 1)
+
+
 def _one_two_five(upto: int) -> list[int]:
     """1, 2, 5, 10, 20, 50, ... up to the first one at or above ``upto``."""
     candidates = [m * 10**e for e in range(len(str(upto)) + 1) for m in (1, 2, 5)]
@@ -555,11 +607,7 @@ def _finish(
     # Faceted px figures title only their bottom axes; titling every panel would overprint.
     if not any(axis.title.text for axis in fig.select_xaxes()):
         fig.update_xaxes(title_text=_SEASON)
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle} if subtitle else None},
-        template=_TEMPLATE,
-        margin={"t": 100 if subtitle else 70},
-    )
+    fig.update_layout(_title_layout(title, subtitle))
     if rows is not None:
         fig.update_layout(height=max(400, 160 + _ROW_HEIGHT * rows))
     return fig
@@ -573,8 +621,14 @@ def _empty(title: str, *, subtitle: str | None = None) -> go.Figure:
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": subtitle} if subtitle else None},
-        template=_TEMPLATE,
-    )
-    return fig
+    return fig.update_layout(_title_layout(title, subtitle))
+
+
+def _title_layout(title: str, subtitle: str | None) -> dict[str, object]:
+    """Title, subtitle (lines split by ``<br>``), the room above the plot they need, template."""
+    lines = subtitle.count("<br>") + 1 if subtitle else 0
+    return {
+        "title": {"text": title, "subtitle": {"text": subtitle} if subtitle else None},
+        "margin": {"t": 70 + 30 * lines},
+        "template": _TEMPLATE,
+    }

@@ -233,6 +233,34 @@ def test_popularity_box_carries_the_caveat_the_quartiles_and_the_top_people(
     assert charts.popularity_box(demo["cast"], log_y=False).layout.yaxis.type == "linear"
 
 
+def test_popularity_box_draws_a_popularity_of_zero_at_a_stated_floor_of_the_log_axis() -> None:
+    values = {1: 0.0, 2: 0.6, 3: 2.0, 4: 5.0, 5: 40.0}
+    cast = cast_frame({1: [Credit(p, 1, popularity=v) for p, v in values.items()]})
+    # Quartiles 0.6, 2, 5; IQR 4.4, so the whiskers reach 0 and 5 (40 is an outlier). The
+    # smallest positive value drawn is 0.6: zero goes to 0.1, the power of ten below it.
+    fig = charts.popularity_box(cast, top=10)
+    assert fig.layout.yaxis.type == "log"
+    box = fig.data[0]
+    assert (box.lowerfence[0], box.q1[0], box.median[0], box.q3[0]) == (0.1, 0.6, 2.0, 5.0)
+    assert fig.layout.title.subtitle.text == (
+        f"{charts.POPULARITY_CAVEAT}<br>A popularity of 0, which a log axis cannot show, "
+        "is drawn at 0.1."
+    )
+    (point,) = gender_traces(fig)
+    assert sorted(point.y) == [0.1, 0.6, 2.0, 5.0, 40.0]
+    hover = {row[0]: row[3] for row in point.customdata}
+    assert hover["Person 1"] == 0.0  # the hover keeps the true value
+    assert "%{customdata[3]:.1f}" in point.hovertemplate
+    assert point.legendgrouptitle.text == "Top 5 per season"  # 5 people, not the 10 asked
+
+    linear = charts.popularity_box(cast, log_y=False)
+    assert linear.data[0].lowerfence[0] == 0.0
+    assert linear.layout.title.subtitle.text == charts.POPULARITY_CAVEAT
+
+    nobody = cast_frame({1: [Credit(1, 1, popularity=0.0), Credit(2, 1, popularity=0.0)]})
+    assert charts.popularity_box(nobody).layout.yaxis.type == "linear"
+
+
 def test_empty_popularity_figure_keeps_the_caveat() -> None:
     fig = charts.popularity_box(empty_frame(CAST_COLUMNS))
     assert fig.layout.title.subtitle.text == charts.POPULARITY_CAVEAT
@@ -245,18 +273,31 @@ def test_episode_heatmap_cells_names_and_characters() -> None:
     cast = cast_frame(
         {
             1: [Credit(1, 10, "Ann", name="Ann Lee"), Credit(2, 4, "Bo", name="Bo Ray")],
-            2: [Credit(1, 8, "Ann", name="Ann Lee"), Credit(3, 2, "Cy", name="Cy Dee")],
+            2: [
+                Credit(1, 8, "Ann", name="Ann Lee"),
+                Credit(1, 5, "Ann's double", name="Ann Lee"),
+                Credit(3, 2, "Cy", name="Cy Dee"),
+            ],
         }
     )
     fig = charts.episode_heatmap(cast, top=2, series_name=SERIES)
     (heat,) = fig.data
     assert list(heat.y) == ["Ann Lee", "Bo Ray"]
     assert list(heat.x) == ["S1", "S2"]
-    assert heat.z[0].tolist() == [10, 8]
+    assert heat.z[0].tolist() == [10, 8]  # S2: her larger role, not 8 + 5
     assert heat.z[1][0] == 4 and math.isnan(heat.z[1][1])  # not credited: blank, not zero
-    assert heat.customdata[0].tolist() == ["Ann", "Ann"]
+    text = np.asarray(heat.customdata)
+    assert text[0, 0].tolist() == ["Ann", ""]
+    assert text[0, 1].tolist() == [
+        "Ann / Ann's double", " (13 role credits: the roles may share episodes)"
+    ]  # fmt: skip
+    assert "episodes credited<br>%{customdata[0]}%{customdata[1]}" in heat.hovertemplate
     assert fig.layout.yaxis.autorange == "reversed"  # rank 1 on top
-    assert "Top 2" in fig.layout.title.text
+    assert fig.layout.title.text == f"{SERIES}: Top 2 cast by episodes credited"
+    # Asked for more people than are credited: the title counts those shown.
+    assert charts.episode_heatmap(cast, top=5).layout.title.text == (
+        "All 3 cast by episodes credited"
+    )
 
 
 def test_season_axis_lists_every_season_of_the_input() -> None:
