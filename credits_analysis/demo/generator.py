@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from credits_analysis._bundled import DEMO_SERIES_IDS, SYNTHETIC_KEY
 from credits_analysis.demo._cast import CastPlan
 from credits_analysis.demo._crew import CrewPlan
 from credits_analysis.demo._names import THEMES, Theme
@@ -22,12 +23,11 @@ __all__ = [
     "whole_run_credits",
 ]
 
-#: Key of the details payload that marks generated data (``SeriesCredits.is_synthetic``).
-SYNTHETIC_KEY = "credits_analysis_synthetic"
+_DRAMA, _LIMITED = DEMO_SERIES_IDS
 
 #: The bundled demo series: id -> keyword arguments of :func:`generate_series`.
 DEMO_SERIES: Mapping[int, Mapping[str, Any]] = {
-    9000001: {
+    _DRAMA: {
         "name": "St. Brigid's (synthetic demo)",
         "seasons": 8,
         "episodes_per_season": (10, 10, 12, 12, 10, 10, 10, 8),
@@ -35,7 +35,7 @@ DEMO_SERIES: Mapping[int, Mapping[str, Any]] = {
         "theme": "hospital",
         "first_air_year": 2015,
     },
-    9000002: {
+    _LIMITED: {
         "name": "The Quiet Coast (synthetic limited series)",
         "seasons": 3,
         "episodes_per_season": 6,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from credits_analysis._bundled import DEMO_LANGUAGE
 from credits_analysis.cache import CacheEntry, RawCache, details_path, season_credits_path
 from credits_analysis.demo.generator import DEMO_SERIES, generate_series
 
@@ -14,8 +15,6 @@ __all__ = ["DEMO_FETCHED_AT", "DEMO_LANGUAGE", "write_demo_data"]
 
 #: ``fetched_at`` of the bundled entries, fixed so that rebuilding gives identical bytes.
 DEMO_FETCHED_AT = datetime(2025, 1, 1, tzinfo=UTC)
-#: The language the bundled entries are stored under.
-DEMO_LANGUAGE = "en-US"
 # The URL TMDB would have been asked. Recorded for the sidecar's shape; never requested.
 _TMDB_URL = "https://api.themoviedb.org/3/{path}?language={language}"
 
