@@ -1,13 +1,23 @@
 """The one-line entry point: every season of a series as tidy tables.
 
-Each response is looked up, in order, in the user cache (while fresh), on TMDB (when a token is
-set and offline mode is off; the response is stored in the cache as received), then in the data
-bundled with the package (the synthetic demo series and a few real single-season samples).
+The bundled synthetic demo series (:data:`~credits_analysis._bundled.DEMO_SERIES_IDS`) come from
+the data bundled with the package alone: they are not on TMDB and are never cached.
+
+Any other response is looked up, in order, in the user cache (while fresh), on TMDB (when a token
+is set and offline mode is off; the response is stored in the cache as received), then in the
+bundled data (a few real single-season samples). When TMDB fails, an expired cache entry stands
+in for a transient failure (timeouts, 5xx, 429) and bundled data for any failure, each with a
+:class:`~credits_analysis.errors.StaleDataWarning` saying why; once the details failed, the
+seasons are not asked for.
+
+Bundled entries are served in the language asked for when bundled in it, else in their own (the
+demo series exist in ``en-US`` only); ``SeriesCredits.seasons["language"]`` records which.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import operator
 import warnings
@@ -20,6 +30,7 @@ import httpx
 import pandas as pd
 
 from credits_analysis import tidy
+from credits_analysis._bundled import DEMO_LANGUAGE, DEMO_SERIES_IDS, SYNTHETIC_KEY
 from credits_analysis._resources import data_dir
 from credits_analysis.cache import (
     CacheEntry,
@@ -29,7 +40,6 @@ from credits_analysis.cache import (
     ttl_for_series,
 )
 from credits_analysis.config import Settings
-from credits_analysis.demo import DEMO_SERIES, SYNTHETIC_KEY
 from credits_analysis.errors import (
     AuthError,
     ConfigError,
@@ -44,22 +54,23 @@ from credits_analysis.errors import (
     StaleDataWarning,
     TMDBError,
 )
-from credits_analysis.schema import STRING
+from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS, empty_frame
 from credits_analysis.tmdb import AsyncTMDBClient, RetryPolicy, TMDBResponse, run_sync
 
 __all__ = ["SeriesCredits", "load_series"]
 
 logger = logging.getLogger(__name__)
 
-#: Real recorded payloads reachable offline, by (API path, language); see data/samples/README.md.
-#: The recording libraries request TMDB's default language, en-US; when they were fetched is not
-#: recorded, so their ``fetched_at`` is NaT.
-_SAMPLE_ENTRIES: Mapping[tuple[str, str], str] = {
-    (details_path(1399), "en-US"): "tv-1399",
-    (season_credits_path(1399, 1), "en-US"): "tv-1399-season-1-aggregate_credits",
-    (details_path(1396), "en-US"): "tv-1396",
-    (season_credits_path(1396, 1), "en-US"): "tv-1396-season-1-aggregate_credits",
+#: Real recorded payloads reachable offline, by API path; see data/samples/README.md. When they
+#: were fetched is not recorded, so their ``fetched_at`` is NaT.
+_SAMPLES: Mapping[str, str] = {
+    details_path(1399): "tv-1399",
+    season_credits_path(1399, 1): "tv-1399-season-1-aggregate_credits",
+    details_path(1396): "tv-1396",
+    season_credits_path(1396, 1): "tv-1396-season-1-aggregate_credits",
 }
+#: The recording libraries request TMDB's default language.
+_SAMPLES_LANGUAGE = "en-US"
 # Failures after which an expired cache entry is better than nothing.
 _TRANSIENT = (NetworkError, ServerError, RateLimitedError)
 
@@ -75,13 +86,15 @@ class SeriesCredits:
     name : str | None
         The series name from its details.
     language : str
-        The ``language`` the payloads were requested in.
-    details : dict
-        The raw ``/tv/{series_id}`` payload.
+        The language the details were served in: the one asked for, unless bundled data in
+        another language stood in (the demo series exist in ``en-US`` only).
+    details : dict | None
+        The raw ``/tv/{series_id}`` payload; None only in the ``.partial`` of an error raised
+        because the details failed.
     seasons : pandas.DataFrame
         One row per loaded season (see :func:`credits_analysis.tidy.seasons`), with the
-        ``language``, ``fetched_at`` (NaT when unknown) and ``source`` (``network``, ``cache``
-        or ``bundled``) of that season's credits.
+        ``language`` it was served in, the ``fetched_at`` (NaT when unknown) and the ``source``
+        (``network``, ``cache`` or ``bundled``) of that season's credits.
     cast, crew : pandas.DataFrame
         The loaded seasons' :func:`~credits_analysis.tidy.cast_roles` and
         :func:`~credits_analysis.tidy.crew_jobs`, concatenated; empty with every column when no
@@ -97,7 +110,7 @@ class SeriesCredits:
     series_id: int
     name: str | None
     language: str
-    details: dict[str, Any]
+    details: dict[str, Any] | None
     seasons: pd.DataFrame
     cast: pd.DataFrame
     crew: pd.DataFrame
@@ -137,20 +150,23 @@ def load_series(
     ----------
     series_id
         TMDB series id (the number in ``themoviedb.org/tv/1399-...``). The bundled synthetic
-        demo series are 9000001 and 9000002.
+        demo series, 9000001 and 9000002, are served from the bundled data, with or without a
+        token.
     seasons
         None for every season the details list (Specials, season 0, only with
         ``include_specials``), a season number, or several. Numbers are those of the details'
         ``seasons[]``, gaps and all, never a range.
     language
         TMDB ``language`` parameter; default ``settings.language`` (``en-US`` unless
-        ``CREDITS_ANALYSIS_LANGUAGE`` says otherwise). Part of the cache key.
+        ``CREDITS_ANALYSIS_LANGUAGE`` says otherwise). Part of the cache key. Bundled data
+        not stored in it is served in its own language (see ``SeriesCredits.language``).
     include_specials
         With ``seasons=None``, include season 0.
     offline
         Never touch the network; default ``settings.offline`` (``CREDITS_ANALYSIS_OFFLINE``).
     refresh
-        Fetch from TMDB even when the cache holds a fresh copy (needs a token and the network).
+        Fetch from TMDB even when the cache holds a fresh copy (needs a token and the network;
+        never possible for the demo series).
     settings
         Default :meth:`Settings.from_env`; ``language`` and ``offline`` override it.
     progress
@@ -173,10 +189,13 @@ def load_series(
         ``.missing`` lists the API paths.
     NotFoundError
         No such series, or no requested season is listed in its details.
-    AuthError, ConfigError
-        The token was rejected, or is missing or a v3 API key when a fetch was needed.
+    AuthError
+        The token was rejected, for the details or any season that no bundled data replaces.
     TMDBError, PayloadError
         The details failed, or every requested season failed (the first season's error).
+    ConfigError
+        The token is missing or a v3 API key when a fetch was needed, or ``refresh`` cannot
+        fetch; raised as soon as that is known, without ``.partial``.
     TypeError, ValueError
         ``seasons`` is not an int or a collection of non-negative ints.
 
@@ -189,11 +208,12 @@ def load_series(
     ``SeriesCredits.failures`` maps each to its exception. When the details fail, every
     requested season fails, or the token is rejected, the error is raised instead; it then
     carries ``.partial``, a :class:`SeriesCredits` with whatever did load (the details, if
-    they did, and the failures).
+    they did, else None, and the failures).
 
     A cache entry past its time-to-live (short for series in production, long for ended ones;
     see :func:`credits_analysis.cache.ttl_for_series`) is still used, with a
-    :class:`StaleDataWarning`, when fetching is not allowed or TMDB keeps failing.
+    :class:`StaleDataWarning`, when fetching is not allowed or TMDB keeps failing. Bundled data
+    stands in, with the same warning, for whatever TMDB failed to serve.
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
     wanted = _season_numbers(seasons)
@@ -210,6 +230,9 @@ def load_series(
     # thread), so notebooks show the warnings with the cell and the caller's filters apply.
     if loader.stale:
         warnings.warn(_stale_message(loader.stale), StaleDataWarning, stacklevel=2)
+    stand_ins = gathered.stand_ins()
+    if stand_ins:
+        warnings.warn(_stand_in_message(stand_ins), StaleDataWarning, stacklevel=2)
     return _assemble(gathered, settings)
 
 
@@ -218,19 +241,29 @@ def load_series(
 # parsing the payloads.
 @dataclass(frozen=True, repr=False)
 class _Found:
-    """A payload and where it came from."""
+    """A payload, where it came from, and the TMDB failure it stands in for, if any."""
 
+    api_path: str
     payload: dict[str, Any]
     source: str
     fetched_at: datetime | None
+    language: str
+    instead_of: TMDBError | None = None
 
 
 @dataclass(frozen=True, repr=False)
 class _Gathered:
     series_id: int
-    details: _Found
+    details: _Found | CreditsAnalysisError
     numbers: list[int]
     seasons: dict[int, _Found | CreditsAnalysisError]
+    #: Why the seasons were not fetched, when they were not.
+    blocked: _Blocked | None
+
+    def stand_ins(self) -> list[_Found]:
+        """The bundled payloads served in place of what TMDB failed to serve."""
+        found = [self.details, *self.seasons.values()]
+        return [f for f in found if isinstance(f, _Found) and f.instead_of is not None]
 
 
 @dataclass(frozen=True)
@@ -238,6 +271,59 @@ class _Stale:
     entry: CacheEntry
     ttl: timedelta
     reason: str
+
+
+@dataclass(frozen=True)
+class _Blocked:
+    """Why some paths are not fetched, and what one found nowhere else fails with.
+
+    Attributes
+    ----------
+    reason
+        Completes "could not be refreshed because ..." (``offline mode is on``).
+    advice
+        What to do about a path found nowhere, for its :class:`OfflineMissError`.
+    cause
+        The TMDB failure that stopped the fetching, if that is the reason: a path found
+        nowhere then fails like it (an :class:`AuthError` stays one).
+    """
+
+    reason: str
+    advice: str = ""
+    cause: TMDBError | None = None
+
+    def missing(self, path: str, settings: Settings) -> CreditsAnalysisError:
+        if self.cause is None:
+            return OfflineMissError(_miss_message([path], settings, self), missing=[path])
+        error = type(self.cause)(
+            f"{path} was not requested, since {self.reason}",
+            status=self.cause.status,
+            tmdb_code=self.cause.tmdb_code,
+        )
+        error.__cause__ = self.cause
+        return error
+
+
+def _blocked_by_settings(series_id: int, settings: Settings) -> _Blocked | None:
+    demo = " and ".join(str(i) for i in DEMO_SERIES_IDS)
+    if series_id in DEMO_SERIES_IDS:
+        return _Blocked(
+            f"series {series_id} is a bundled synthetic demo series, not on TMDB",
+            "The package's bundled data is incomplete: reinstall credits-analysis.",
+        )
+    if settings.offline:
+        return _Blocked(
+            "offline mode is on",
+            "Turn it off (unset CREDITS_ANALYSIS_OFFLINE or pass offline=False) with "
+            f"TMDB_API_TOKEN set to fetch once; the bundled demo series {demo} work offline.",
+        )
+    if not settings.token:
+        return _Blocked(
+            "no TMDB_API_TOKEN is set",
+            "Set TMDB_API_TOKEN to your TMDB API Read Access Token (themoviedb.org > Settings > "
+            f"API) to fetch, or load a bundled demo series: {demo}.",
+        )
+    return None
 
 
 class _Loader:
@@ -262,91 +348,100 @@ class _Loader:
         self.progress = progress
         self.transport = transport
         self.retry = retry
-        self.can_fetch = bool(settings.token) and not settings.offline
+        # The demo series are synthetic: never on TMDB, so never fetched nor cached.
+        self.reads_cache = not (refresh or series_id in DEMO_SERIES_IDS)
+        #: Why nothing is fetched in this load; None when fetching is allowed.
+        self.blocked = _blocked_by_settings(series_id, settings)
         self.stale: list[_Stale] = []
-        if refresh and not self.can_fetch:
-            raise ConfigError(
-                "refresh=True needs to fetch from TMDB, but "
-                + ("offline mode is on" if settings.offline else "no TMDB_API_TOKEN is set")
-            )
+        if refresh and self.blocked is not None:
+            raise ConfigError(f"refresh=True needs to fetch from TMDB, but {self.blocked.reason}")
         self._client: AsyncTMDBClient | None = None
         self._stack: contextlib.AsyncExitStack | None = None
 
     async def gather(self, wanted: list[int] | None, *, include_specials: bool) -> _Gathered:
         async with contextlib.AsyncExitStack() as stack:
             self._stack = stack
-            path = details_path(self.series_id)
-            found = (await self._resolve([path], lambda entry: _own_ttl(entry, self.settings)))[
-                path
-            ]
-            if isinstance(found, CreditsAnalysisError):
-                raise found
-            details = _checked_details(found.payload, self.series_id)
-            listed = [s["season_number"] for s in details["seasons"]]
-            if wanted is None:
-                numbers = [n for n in listed if n != 0 or include_specials]
-            else:
-                numbers = [n for n in listed if n in wanted]
-                numbers += [n for n in wanted if n not in listed]
-            seasons: dict[int, _Found | CreditsAnalysisError] = {
-                n: NotFoundError(
-                    f"season {n} is not listed in the details of series {self.series_id} "
-                    f"({details.get('name')!r}); its seasons are {listed}."
-                )
-                for n in numbers
-                if n not in listed
-            }
+            details = await self._details()
+            if isinstance(details, CreditsAnalysisError):
+                return _Gathered(self.series_id, details, [], {}, self.blocked)
+            numbers, seasons = _season_plan(details.payload, wanted, include_specials)
             paths = {season_credits_path(self.series_id, n): n for n in numbers if n not in seasons}
-            ttl = ttl_for_series(details, self.settings)
-            # A series known only to the bundled data is not on TMDB: do not ask for its seasons.
-            by_path = await self._resolve(
-                list(paths), lambda entry: ttl, network=found.source != "bundled"
+            ttl = ttl_for_series(details.payload, self.settings)
+            blocked = self._blocked_after(details)
+            by_path = await self._resolve(list(paths), lambda entry: ttl, blocked)
+        seasons.update({paths[path]: result for path, result in by_path.items()})
+        return _Gathered(self.series_id, details, numbers, seasons, blocked)
+
+    async def _details(self) -> _Found | CreditsAnalysisError:
+        path = details_path(self.series_id)
+        ttl_of = functools.partial(_own_ttl, settings=self.settings)
+        found = (await self._resolve([path], ttl_of, self.blocked))[path]
+        if isinstance(found, _Found):
+            try:
+                _checked_details(found.payload, self.series_id)
+            except PayloadError as exc:
+                return exc
+        return found
+
+    def _blocked_after(self, details: _Found) -> _Blocked | None:
+        """Why the seasons are not fetched, given how the details were found."""
+        if details.instead_of is not None:
+            # Asking again would fail again (or retry for as long): no season is requested.
+            return _Blocked(
+                f"TMDB failed for the series details: {details.instead_of}",
+                cause=details.instead_of,
             )
-            seasons.update({paths[path]: result for path, result in by_path.items()})
-        return _Gathered(self.series_id, found, numbers, seasons)
+        return self.blocked
 
     async def _resolve(
         self,
         paths: list[str],
         ttl_of: Callable[[CacheEntry], timedelta],
-        *,
-        network: bool = True,
+        blocked: _Blocked | None,
     ) -> dict[str, _Found | CreditsAnalysisError]:
         results: dict[str, _Found | CreditsAnalysisError] = {}
-        expired: dict[str, _Stale] = {}
+        expired: dict[str, tuple[CacheEntry, timedelta]] = {}
         to_fetch: list[str] = []
         for path in paths:
-            entry = None if self.refresh else self.cache.read(path, self.language)
+            entry = self.cache.read(path, self.language) if self.reads_cache else None
             if entry is not None:
                 ttl = ttl_of(entry)
                 if entry.is_fresh(ttl):
                     logger.debug("cache hit %s (%s)", path, self.language)
                     results[path] = _from_entry(entry, "cache")
                     continue
-                reason = (
-                    "offline mode is on" if self.settings.offline else "no TMDB_API_TOKEN is set"
-                )
-                expired[path] = _Stale(entry, ttl, reason)
-            if self.can_fetch and network:
+                expired[path] = (entry, ttl)
+            if blocked is None:
                 to_fetch.append(path)
             elif path in expired:
-                self.stale.append(expired[path])
-                results[path] = _from_entry(expired[path].entry, "cache")
+                results[path] = self._stale(*expired[path], blocked.reason)
             else:
-                results[path] = self._bundled(path) or self._miss(path)
+                results[path] = self._bundled(path, blocked.cause) or blocked.missing(
+                    path, self.settings
+                )
         fetched = await self._fetch(to_fetch) if to_fetch else {}
         for path, result in fetched.items():
             if isinstance(result, TMDBResponse):
-                results[path] = _Found(result.payload, "network", result.fetched_at)
-            elif isinstance(result, _TRANSIENT) and path in expired:
-                stale = expired[path]
-                self.stale.append(_Stale(stale.entry, stale.ttl, f"TMDB failed: {result}"))
-                results[path] = _from_entry(stale.entry, "cache")
-            elif isinstance(result, NotFoundError):
-                results[path] = self._bundled(path) or result
+                results[path] = _Found(
+                    path, result.payload, "network", result.fetched_at, result.language
+                )
             else:
-                results[path] = result
+                results[path] = self._instead(path, result, expired.get(path))
         return {path: results[path] for path in paths}
+
+    def _instead(
+        self, path: str, error: TMDBError, expired: tuple[CacheEntry, timedelta] | None
+    ) -> _Found | CreditsAnalysisError:
+        """What stands in for TMDB's answer to ``path`` when fetching it failed with ``error``."""
+        if isinstance(error, _TRANSIENT) and expired is not None:
+            return self._stale(*expired, f"TMDB failed: {error}")
+        return self._bundled(path, error) or error
+
+    def _stale(
+        self, entry: CacheEntry, ttl: timedelta, reason: str
+    ) -> _Found | CreditsAnalysisError:
+        self.stale.append(_Stale(entry, ttl, reason))
+        return _from_entry(entry, "cache")
 
     async def _fetch(self, paths: list[str]) -> dict[str, TMDBResponse | TMDBError]:
         assert self._stack is not None, "only called within gather()"
@@ -388,47 +483,44 @@ class _Loader:
             # The data is in hand; an unwritable cache costs a re-fetch next time, not this load.
             logger.warning("could not cache %s in %s: %s", response.api_path, self.cache.root, exc)
 
-    def _bundled(self, path: str) -> _Found | None:
-        entry = self.bundled.read(path, self.language)
-        if entry is not None:
-            return _from_entry(entry, "bundled")
-        sample = _SAMPLE_ENTRIES.get((path, self.language))
+    def _bundled(
+        self, path: str, instead_of: TMDBError | None = None
+    ) -> _Found | CreditsAnalysisError | None:
+        """The bundled payload of ``path``: in the language asked for if bundled so, else its own.
+
+        ``instead_of`` is the TMDB failure it stands in for, if any.
+        """
+        for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
+            entry = self.bundled.read(path, language)
+            if entry is not None:
+                return _from_entry(entry, "bundled", instead_of)
+        sample = _SAMPLES.get(path)
         if sample is None:
             return None
         from credits_analysis import samples
 
-        return _Found(samples.load(sample), "bundled", None)
-
-    def _miss(self, path: str) -> OfflineMissError:
-        return OfflineMissError(_miss_message([path], self.settings), missing=[path])
+        payload = samples.load(sample)
+        return _Found(path, payload, "bundled", None, _SAMPLES_LANGUAGE, instead_of)
 
 
-def _miss_message(paths: list[str], settings: Settings) -> str:
+def _miss_message(paths: list[str], settings: Settings, blocked: _Blocked) -> str:
     where = (
         f"{', '.join(paths)} ({settings.language}) {'is' if len(paths) == 1 else 'are'} neither "
         f"in the cache ({settings.cache_dir}) nor bundled"
     )
-    demo = " and ".join(str(i) for i in DEMO_SERIES)
-    if settings.offline:
-        return (
-            f"offline mode is on and {where}. Turn it off (unset CREDITS_ANALYSIS_OFFLINE or pass "
-            f"offline=False) with TMDB_API_TOKEN set to fetch once; the bundled demo series "
-            f"{demo} work offline."
-        )
-    return (
-        f"no TMDB_API_TOKEN is set and {where}. Set TMDB_API_TOKEN to your TMDB API Read Access "
-        f"Token (themoviedb.org > Settings > API) to fetch, or load a bundled demo series: {demo}."
-    )
+    return f"{blocked.reason} and {where}. {blocked.advice}"
 
 
-def _from_entry(entry: CacheEntry, source: str) -> _Found | CreditsAnalysisError:
+def _from_entry(
+    entry: CacheEntry, source: str, instead_of: TMDBError | None = None
+) -> _Found | CreditsAnalysisError:
     try:
         payload = entry.payload()
     except PayloadError as exc:
         return exc
     if not isinstance(payload, dict):
         return PayloadError(f"{entry.path} holds a JSON {type(payload).__name__}, not an object")
-    return _Found(payload, source, entry.fetched_at)
+    return _Found(entry.api_path, payload, source, entry.fetched_at, entry.language, instead_of)
 
 
 def _own_ttl(entry: CacheEntry, settings: Settings) -> timedelta:
@@ -449,6 +541,27 @@ def _checked_details(details: dict[str, Any], series_id: int) -> dict[str, Any]:
     return details
 
 
+def _season_plan(
+    details: dict[str, Any], wanted: list[int] | None, include_specials: bool
+) -> tuple[list[int], dict[int, _Found | CreditsAnalysisError]]:
+    """The season numbers to load, and a NotFoundError for each one the details do not list."""
+    listed = [s["season_number"] for s in details["seasons"]]
+    if wanted is None:
+        numbers = [n for n in listed if n != 0 or include_specials]
+    else:
+        numbers = [n for n in listed if n in wanted]
+        numbers += [n for n in wanted if n not in listed]
+    unlisted: dict[int, _Found | CreditsAnalysisError] = {
+        n: NotFoundError(
+            f"season {n} is not listed in the details of series {details['id']} "
+            f"({details.get('name')!r}); its seasons are {listed}."
+        )
+        for n in numbers
+        if n not in listed
+    }
+    return numbers, unlisted
+
+
 def _season_numbers(seasons: int | Iterable[int] | None) -> list[int] | None:
     if seasons is None:
         return None
@@ -467,7 +580,11 @@ def _season_numbers(seasons: int | Iterable[int] | None) -> list[int] | None:
 
 
 def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
-    details = gathered.details.payload
+    found = gathered.details
+    if isinstance(found, CreditsAnalysisError):
+        found.partial = _nothing_loaded(gathered.series_id, settings)  # type: ignore[attr-defined]
+        raise found
+    details = found.payload
     failures: dict[int, Exception] = {}
     loaded: dict[int, _Found] = {}
     for n in gathered.numbers:
@@ -484,18 +601,12 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         )
         failures[n].__cause__ = exc
     failures = {n: failures[n] for n in gathered.numbers if n in failures}
-    table = tidy.seasons(details, language=settings.language)
-    table = table[table["season_number"].isin(list(loaded))].reset_index(drop=True)
-    table["fetched_at"] = pd.Series(
-        [loaded[n].fetched_at for n in table["season_number"]], dtype="datetime64[us, UTC]"
-    )
-    table["source"] = pd.array([loaded[n].source for n in table["season_number"]], dtype=STRING)
     result = SeriesCredits(
         series_id=gathered.series_id,
         name=details.get("name"),
-        language=settings.language,
+        language=found.language,
         details=details,
-        seasons=table,
+        seasons=_season_table(details, loaded),
         cast=cast,
         crew=crew,
         payloads={n: found.payload for n, found in loaded.items()},
@@ -504,19 +615,44 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
     )
     auth = next((e for e in failures.values() if isinstance(e, AuthError)), None)
     if auth is not None or (gathered.numbers and not loaded):
-        raise _fatal(auth, result, settings)
+        raise _fatal(auth, result, settings, gathered.blocked)
     if failures:
         warnings.warn(_partial_message(result), PartialLoadWarning, stacklevel=3)
     return result
 
 
-def _fatal(auth: AuthError | None, result: SeriesCredits, settings: Settings) -> Exception:
+def _season_table(details: dict[str, Any], loaded: Mapping[int, _Found]) -> pd.DataFrame:
+    """:func:`tidy.seasons` of the loaded seasons, each with where its credits came from."""
+    table = tidy.seasons(details)
+    table = table[table["season_number"].isin(list(loaded))].reset_index(drop=True)
+    for column in ("language", "fetched_at", "source"):
+        values = [getattr(loaded[n], column) for n in table["season_number"]]
+        table[column] = pd.array(values, dtype=SEASON_COLUMNS[column])
+    return table
+
+
+def _nothing_loaded(series_id: int, settings: Settings) -> SeriesCredits:
+    """The ``.partial`` of an error raised because the details failed."""
+    return SeriesCredits(
+        series_id=series_id,
+        name=None,
+        language=settings.language,
+        details=None,
+        seasons=empty_frame(SEASON_COLUMNS),
+        cast=empty_frame(CAST_COLUMNS),
+        crew=empty_frame(CREW_COLUMNS),
+    )
+
+
+def _fatal(
+    auth: AuthError | None, result: SeriesCredits, settings: Settings, blocked: _Blocked | None
+) -> Exception:
     failures = result.failures
     error: Exception
     misses = [e for e in failures.values() if isinstance(e, OfflineMissError)]
-    if auth is None and len(misses) == len(failures):
+    if auth is None and blocked is not None and len(misses) == len(failures):
         missing = [path for miss in misses for path in miss.missing]
-        error = OfflineMissError(_miss_message(missing, settings), missing=missing)
+        error = OfflineMissError(_miss_message(missing, settings, blocked), missing=missing)
     else:
         error = auth or next(iter(failures.values()))
         error.add_note(
@@ -549,6 +685,18 @@ def _stale_message(stale: list[_Stale]) -> str:
         f"({', '.join(s.entry.api_path for s in stale)}); the oldest was fetched {days:.1f} "
         f"days ago (time-to-live {oldest.ttl.total_seconds() / 86400:g} days) and could not be "
         f"refreshed because {oldest.reason}."
+    )
+
+
+def _stand_in_message(stand_ins: list[_Found]) -> str:
+    paths = ", ".join(f.api_path for f in stand_ins)
+    languages = ", ".join(dict.fromkeys(f.language for f in stand_ins))
+    causes = "; ".join(
+        dict.fromkeys(f"{type(f.instead_of).__name__}: {f.instead_of}" for f in stand_ins)
+    )
+    return (
+        f"using the data bundled with the package ({languages}) for {paths}, since TMDB "
+        f"failed: {causes}"
     )
 
 

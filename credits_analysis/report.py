@@ -40,7 +40,7 @@ from traitlets import default
 from credits_analysis import __version__
 from credits_analysis._files import write_atomically
 from credits_analysis._resources import notebooks_dir
-from credits_analysis.demo import DEMO_SERIES
+from credits_analysis.demo import DEMO_LANGUAGE, DEMO_SERIES
 from credits_analysis.errors import CreditsAnalysisError
 from credits_analysis.load import SeriesCredits, load_series
 
@@ -280,8 +280,8 @@ def build_demo_reports(out_dir: Path | str) -> list[Report]:
     explorer = out_dir / f"demo-explorer-{ids[0]}.html"
     comparison = out_dir / f"demo-comparison-{'-'.join(map(str, ids))}.html"
     return [
-        build_report(ids[0], explorer, offline=True),
-        build_report(ids, comparison, offline=True),
+        build_report(ids[0], explorer, language=DEMO_LANGUAGE, offline=True),
+        build_report(ids, comparison, language=DEMO_LANGUAGE, offline=True),
     ]
 
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
+import subprocess
+import sys
 import traceback
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pandas as pd
 import pytest
 
 from credits_analysis import tidy
-from credits_analysis._resources import data_dir
 from credits_analysis.cache import RawCache, details_path, season_credits_path
 from credits_analysis.config import Settings
 from credits_analysis.errors import (
@@ -228,10 +231,28 @@ def test_every_season_failing_raises_with_the_partial_result(
     assert any("seasons that failed" in note for note in caught.value.__notes__)
 
 
-def test_details_failure_raises(fake_tmdb: FakeTMDB) -> None:
-    fake_tmdb.inject(f"tv/{SERIES}", Fault(404))
-    with pytest.raises(NotFoundError):
-        load(fake_tmdb)
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault(404), NotFoundError),
+        (Fault(200, body=b'{"id": 7, "seasons": []}'), PayloadError),
+        (Fault(200, body=b'{"name": "no seasons"}'), PayloadError),
+    ],
+    ids=["not-found", "other-series", "not-details"],
+)
+def test_details_failure_raises_with_an_empty_partial(
+    fake_tmdb: FakeTMDB, fault: Fault, error: type[Exception]
+) -> None:
+    fake_tmdb.inject(f"tv/{SERIES}", fault)
+    with pytest.raises(error) as caught:
+        load(fake_tmdb, seasons=[1, 2])
+    partial = caught.value.partial
+    assert (partial.series_id, partial.details, partial.name) == (SERIES, None, None)
+    assert partial.payloads == {} and partial.failures == {}
+    assert_schema(partial.seasons, SEASON_COLUMNS)
+    assert_schema(partial.cast, CAST_COLUMNS)
+    assert_schema(partial.crew, CREW_COLUMNS)
+    assert "seasons=[], cast=0 rows" in repr(partial)
     assert fake_tmdb.count() == 1
 
 
@@ -411,22 +432,128 @@ def test_bundled_store_serves_a_series_known_only_to_it(
     assert set(series.seasons["source"]) == {"bundled"}
     assert series.is_synthetic
     # With a token, TMDB is asked for the details first; once it has no such series the
-    # bundled one is used and its seasons are not asked for.
+    # bundled one is used, with a warning, and its seasons are not asked for.
     fake_tmdb.inject("tv/777", Fault(404))
-    series = load(fake_tmdb, 777)
+    with pytest.warns(StaleDataWarning, match=r"bundled .* for tv/777, .*NotFoundError"):
+        series = load(fake_tmdb, 777)
     assert set(series.seasons["source"]) == {"bundled"}
     assert [r.api_path for r in fake_tmdb.requests] == ["tv/777"]
 
 
-@pytest.mark.skipif(
-    not (data_dir() / "demo" / "tv").is_dir(), reason="data/demo not built yet (helper B)"
-)
 def test_bundled_demo_series_load_with_no_token() -> None:
-    series = load_series(9000001)
+    series = load_series(DEMO)
     assert series.is_synthetic
     assert "synthetic" in (series.name or "")
     assert set(series.seasons["source"]) == {"bundled"}
     assert len(series.payloads) >= 8
+
+
+DEMO = 9000001
+
+
+def unreachable(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("no route to host", request=request)
+
+
+@pytest.mark.parametrize("token", [TOKEN, "eyJ-expired"], ids=["valid-token", "rejected-token"])
+def test_demo_series_never_touch_tmdb_or_the_cache(
+    fake_tmdb: FakeTMDB, cache_dir: Path, token: str
+) -> None:
+    # A cache entry under a demo id (say, from an older version) must not shadow the bundle.
+    RawCache(cache_dir).write(details_path(DEMO), "en-US", b'{"id": 9000001}', url="x")
+    for transport in (fake_tmdb.transport(), httpx.MockTransport(unreachable)):
+        series = load_series(
+            DEMO, settings=fake_settings(token=token), transport=transport, retry=FAST_RETRY
+        )
+        assert series.is_synthetic and "synthetic" in (series.name or "")
+        assert set(series.seasons["source"]) == {"bundled"}
+        assert len(series.payloads) >= 8 and series.failures == {}
+    assert fake_tmdb.count() == 0
+    assert [e.api_path for e in RawCache(cache_dir).entries()] == [details_path(DEMO)]
+    with pytest.raises(ConfigError, match="bundled synthetic demo series, not on TMDB"):
+        load(fake_tmdb, DEMO, refresh=True)
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_demo_series_are_served_in_their_own_language(
+    monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "environment":
+        monkeypatch.setenv("CREDITS_ANALYSIS_LANGUAGE", "fr-FR")
+        series = load_series(DEMO)
+    else:
+        series = load_series(DEMO, language="fr-FR")
+    assert series.language == "en-US"
+    assert set(series.seasons["language"]) == {"en-US"}
+    assert len(series.payloads) >= 8
+
+
+def test_bundled_samples_are_served_in_their_own_language() -> None:
+    series = load_series(1399, seasons=1, language="de-DE")
+    assert series.language == "en-US"
+    assert series.seasons[["language", "source"]].values.tolist() == [["en-US", "bundled"]]
+
+
+@pytest.mark.parametrize(
+    ("token", "fault", "cause", "requests"),
+    [
+        ("eyJ-expired", None, "AuthError: TMDB rejected the token", 1),
+        (TOKEN, Fault(disconnect=True), "NetworkError", 3),  # max_retries=2
+        (TOKEN, Fault(404), "NotFoundError", 1),
+    ],
+    ids=["rejected-token", "no-network", "not-found"],
+)
+def test_bundled_samples_stand_in_when_tmdb_fails_for_the_details(
+    fake_tmdb: FakeTMDB, token: str, fault: Fault | None, cause: str, requests: int
+) -> None:
+    if fault is not None:
+        fake_tmdb.inject("tv/1399", fault)
+    with pytest.warns(StaleDataWarning, match=f"bundled .* for tv/1399, .*failed: {cause}"):
+        series = load(fake_tmdb, 1399, seasons=1, settings=fake_settings(token=token))
+    assert (series.name, list(series.payloads)) == ("Game of Thrones", [1])
+    assert series.seasons["source"].tolist() == ["bundled"]
+    assert [r.api_path for r in fake_tmdb.requests] == ["tv/1399"] * requests  # no season asked
+
+
+def test_bundled_sample_stands_in_for_a_failed_season(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399/season/1/*", Fault(500))
+    with pytest.warns(StaleDataWarning, match=r"for tv/1399/season/1/aggregate_credits, .*Server"):
+        series = load(fake_tmdb, 1399, seasons=1)
+    assert series.seasons["source"].tolist() == ["bundled"]
+    assert series.details["id"] == 1399
+
+
+def test_rejected_token_is_still_raised_for_what_nothing_bundled_replaces(
+    fake_tmdb: FakeTMDB,
+) -> None:
+    with pytest.warns(StaleDataWarning), pytest.raises(AuthError) as caught:
+        load(fake_tmdb, 1399, settings=fake_settings(token="eyJ-expired"))
+    assert "TMDB rejected the token" in str(caught.value)
+    assert isinstance(caught.value.__cause__, AuthError)
+    assert list(caught.value.partial.payloads) == [1]
+    assert all(isinstance(e, AuthError) for e in caught.value.partial.failures.values())
+    assert fake_tmdb.count() == 1
+    with pytest.raises(AuthError, match="TMDB rejected the token") as caught:
+        load(fake_tmdb, SERIES, settings=fake_settings(token="eyJ-expired"))
+
+
+def test_stale_reason_names_the_details_failure_when_a_token_is_set(fake_tmdb: FakeTMDB) -> None:
+    expired = fake_settings(ttl_ended=timedelta(0), ttl_ongoing=timedelta(0))
+    load(fake_tmdb, 1399, seasons=1, settings=expired)
+    revoked = dataclasses.replace(expired, token="eyJ-revoked")
+    with pytest.warns(StaleDataWarning) as warned:
+        series = load(fake_tmdb, 1399, seasons=1, settings=revoked)
+    messages = [str(w.message) for w in warned]
+    stale = next(m for m in messages if "expired cache entry" in m)
+    assert "because TMDB failed for the series details: TMDB rejected the token" in stale
+    assert "no TMDB_API_TOKEN" not in stale
+    assert series.seasons["source"].tolist() == ["cache"]
+
+
+def test_importing_the_package_leaves_the_demo_generator_alone() -> None:
+    code = "import sys, credits_analysis; print(sorted(m for m in sys.modules if 'demo' in m))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_unwritable_cache_costs_a_warning_not_the_load(
@@ -483,10 +610,11 @@ def test_token_appears_in_no_file_log_error_or_repr(
     with pytest.warns(PartialLoadWarning) as warned:
         series = load(fake_tmdb, settings=settings)
     errors: list[BaseException] = list(series.failures.values())
-    with pytest.raises(AuthError) as auth:
+    with pytest.warns(StaleDataWarning) as stood_in, pytest.raises(AuthError) as auth:
         load(fake_tmdb, 1399, settings=fake_settings(token=TOKEN + "-revoked"))
     errors.append(auth.value)
     texts = [caplog.text, repr(series), str(series), repr(settings), str(warned[0].message)]
+    texts += [str(stood_in[0].message)]
     for error in errors:
         texts += [str(error), repr(error), "".join(traceback.format_exception(error))]
         texts += [repr(vars(error))]
