@@ -706,26 +706,43 @@ def _parse(
     """Cast and crew of every loaded season, and the seasons whose payload does not parse.
 
     The whole series is converted in one pass; only when that fails is each season parsed
-    alone, to keep the good ones and name the bad.
+    alone, to name the bad ones, and the good ones converted again. Warnings (unknown gender
+    codes) are held back until the conversion that is kept, so each is given once, at the
+    caller of :func:`load_series`.
     """
     payloads = {n: found.payload for n, found in loaded.items()}
     failed: dict[int, PayloadError] = {}
-    try:
-        return (
-            tidy.cast_roles_by_season(payloads, series_id=series_id),
-            tidy.crew_jobs_by_season(payloads, series_id=series_id),
-            failed,
-        )
-    except PayloadError:
-        for n, payload in payloads.items():
-            try:
-                tidy.cast_roles(payload, series_id=series_id, season_number=n)
-                tidy.crew_jobs(payload, series_id=series_id, season_number=n)
-            except PayloadError as exc:
-                failed[n] = exc
-    good = {n: p for n, p in payloads.items() if n not in failed}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            cast, crew = _cast_and_crew(payloads, series_id)
+        except PayloadError:
+            failed = _unparsed(payloads, series_id)
+            caught.clear()
+            good = {n: p for n, p in payloads.items() if n not in failed}
+            cast, crew = _cast_and_crew(good, series_id)
+    for warning in caught:
+        # _parse <- _assemble <- load_series <- the caller
+        warnings.warn(warning.message, warning.category, stacklevel=4)
+    return cast, crew, failed
+
+
+def _cast_and_crew(
+    payloads: Mapping[int, dict[str, Any]], series_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     return (
-        tidy.cast_roles_by_season(good, series_id=series_id),
-        tidy.crew_jobs_by_season(good, series_id=series_id),
-        failed,
+        tidy.cast_roles_by_season(payloads, series_id=series_id),
+        tidy.crew_jobs_by_season(payloads, series_id=series_id),
     )
+
+
+def _unparsed(payloads: Mapping[int, dict[str, Any]], series_id: int) -> dict[int, PayloadError]:
+    """Each season whose payload does not parse on its own, with why."""
+    failed: dict[int, PayloadError] = {}
+    for n, payload in payloads.items():
+        try:
+            tidy.cast_roles(payload, series_id=series_id, season_number=n)
+            tidy.crew_jobs(payload, series_id=series_id, season_number=n)
+        except PayloadError as exc:
+            failed[n] = exc
+    return failed

@@ -9,6 +9,7 @@ import logging
 import subprocess
 import sys
 import traceback
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from credits_analysis.errors import (
     AuthError,
     BadResponseError,
     ConfigError,
+    DataQualityWarning,
     NotFoundError,
     OfflineMissError,
     PartialLoadWarning,
@@ -215,6 +217,23 @@ def test_payload_that_does_not_parse_fails_its_season_only(
     with pytest.warns(PartialLoadWarning):
         again = load(fake_tmdb)
     assert "season 1 (cache) does not parse" in str(again.failures[1])
+
+
+def test_data_quality_warnings_are_given_once_when_a_season_does_not_parse(
+    fake_tmdb: FakeTMDB, generated: tuple[dict[str, Any], dict[int, dict[str, Any]]]
+) -> None:
+    details, payloads = generated
+    payloads[1]["crew"] = 3
+    for n in (2, 3):  # good seasons whose cast has a gender code TMDB does not document
+        payloads[n]["cast"][0]["gender"] = 7
+    fake_tmdb.add_series(details, payloads)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        series = load(fake_tmdb)
+    assert list(series.failures) == [1]
+    quality = [w for w in caught if issubclass(w.category, DataQualityWarning)]
+    assert [str(w.message).split(" people")[0] for w in quality] == ["2 cast"]
+    assert [w.filename for w in quality] == [__file__]  # pointed at the caller's line
 
 
 def test_every_season_failing_raises_with_the_partial_result(
