@@ -22,15 +22,11 @@ SERIES_ID = 9_100_001
 
 def scale_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     details, payloads = demo.generate_series(SERIES_ID, **demo.SCALE_PRESET)
-    cast = pd.concat(
-        [tidy.cast_roles(p, series_id=SERIES_ID, season_number=n) for n, p in payloads.items()],
-        ignore_index=True,
+    return (
+        tidy.seasons(details),
+        tidy.cast_roles_by_season(payloads, series_id=SERIES_ID),
+        tidy.crew_jobs_by_season(payloads, series_id=SERIES_ID),
     )
-    crew = pd.concat(
-        [tidy.crew_jobs(p, series_id=SERIES_ID, season_number=n) for n, p in payloads.items()],
-        ignore_index=True,
-    )
-    return tidy.seasons(details), cast, crew
 
 
 @pytest.mark.benchmark
