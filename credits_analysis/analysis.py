@@ -16,9 +16,10 @@ is the lower end, **their most credited role or job**:
 - it is certain: the person is credited on at least that many episodes and never on more than
   the season has, so a regular (:func:`regular_spans`) is a regular whatever the overlap;
 - it is exact for anyone with one role in the season, which is nearly everyone;
-- it is exact in the multi-credit patterns real payloads show: a job held on every episode next
-  to one-off jobs, a character credited under two names on the same episodes. The sum counts
-  those episodes twice (TMDB's Writer 1 + Novel 10 makes 11 in a 10-episode season);
+- it is exact in the multi-job pattern of the real payloads, a job held on every episode next to
+  other jobs, where the sum counts episodes twice (Writer 1 + Novel 10 makes 11 in a 10-episode
+  season, Choreographer 9 + Other 9 makes 18 in a 9-episode one), and for a character credited
+  under two names in the same episodes;
 - it understates only people whose roles fall in different episodes (a guest in two bit parts).
 
 The sum over roles, which is what TMDB's ``total_episode_count`` is, is kept as
