@@ -20,6 +20,7 @@ ttl_ended (days)                ``CREDITS_ANALYSIS_TTL_ENDED_DAYS``    30
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -40,6 +42,8 @@ DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 MAX_CACHE_AGE = timedelta(days=182)
 
 _V3_API_KEY = re.compile(r"[0-9a-fA-F]{32}")
+# What an HTTP header value can carry verbatim: printable ASCII, no spaces.
+_TOKEN_CHARACTERS = re.compile(r"[!-~]+")
 # ISO 639-1 with an optional ISO 3166-1 region, as TMDB takes them: "en", "en-US", "pt-BR".
 # Checked because the language is part of cache file names.
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,3})?")
@@ -74,21 +78,24 @@ class Settings:
     ttl_ended: timedelta = timedelta(days=30)
 
     def __post_init__(self) -> None:
+        if not str(self.cache_dir).strip():
+            # Path("") is the working directory: the cache would land wherever Python runs.
+            raise ConfigError("cache_dir must not be empty")
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
-        if not self.base_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"base_url must start with http:// or https://, got {self.base_url!r}"
-            )
+        _check_base_url(self.base_url)
         if not _LANGUAGE.fullmatch(self.language):
             raise ConfigError(
                 f"language must look like 'en-US' or 'fr' (ISO 639-1, optional region), "
                 f"got {self.language!r}"
             )
-        if self.requests_per_second <= 0 or self.max_connections < 1:
-            raise ConfigError("requests_per_second must be > 0 and max_connections >= 1")
-        if self.timeout <= 0 or self.max_retries < 0:
-            raise ConfigError("timeout must be > 0 and max_retries >= 0")
+        # NaN passes every comparison, so finiteness is checked first.
+        if not _positive(self.requests_per_second) or self.max_connections < 1:
+            raise ConfigError(
+                "requests_per_second must be a finite number > 0 and max_connections >= 1"
+            )
+        if not _positive(self.timeout) or self.max_retries < 0:
+            raise ConfigError("timeout must be a finite number > 0 and max_retries >= 0")
         for name in ("ttl_ongoing", "ttl_ended"):
             ttl = getattr(self, name)
             if not timedelta(0) <= ttl <= MAX_CACHE_AGE:
@@ -115,7 +122,7 @@ class Settings:
             "token": ("TMDB_API_TOKEN", str.strip),
             "base_url": ("TMDB_API_BASE_URL", str.strip),
             "language": ("CREDITS_ANALYSIS_LANGUAGE", str.strip),
-            "cache_dir": ("CREDITS_ANALYSIS_CACHE_DIR", Path),
+            "cache_dir": ("CREDITS_ANALYSIS_CACHE_DIR", str),  # checked as a path, unparsed
             "offline": ("CREDITS_ANALYSIS_OFFLINE", _parse_bool),
             "requests_per_second": ("CREDITS_ANALYSIS_RATE_LIMIT", float),
             "max_connections": ("CREDITS_ANALYSIS_MAX_CONNECTIONS", int),
@@ -133,7 +140,7 @@ class Settings:
                 continue
             try:
                 values[name] = parse(raw)
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:  # timedelta(days=inf) overflows
                 # The token is never parsed, so echoing the raw value here cannot leak it.
                 raise ConfigError(f"{variable}={raw!r} is not valid: {exc}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -149,13 +156,21 @@ class Settings:
         Raises
         ------
         ConfigError
-            If no token is set, or the token is a 32-hex v3 API key rather than the v4 Read
-            Access Token that Bearer auth needs.
+            If no token is set, the token holds characters no token has (a space, a control
+            or non-ASCII character: the message never shows it), or it is a 32-hex v3 API key
+            rather than the v4 Read Access Token that Bearer auth needs.
         """
         if not self.token:
             raise ConfigError(
                 "no TMDB token: set TMDB_API_TOKEN to your API Read Access Token "
                 "(TMDB settings > API), or pass token=..."
+            )
+        if not _TOKEN_CHARACTERS.fullmatch(self.token):
+            # Sent as is, it would fail in httpx with an error quoting the whole header.
+            raise ConfigError(
+                "TMDB_API_TOKEN holds a space, a control character or a non-ASCII character, "
+                "which a TMDB token never has; copy the API Read Access Token again from TMDB "
+                "settings > API, without anything around it"
             )
         if _V3_API_KEY.fullmatch(self.token):
             raise ConfigError(
@@ -163,6 +178,26 @@ class Settings:
                 "the longer 'API Read Access Token' from the same TMDB settings page"
             )
         return f"Bearer {self.token}"
+
+
+def _positive(value: float) -> bool:
+    return math.isfinite(value) and value > 0
+
+
+def _check_base_url(base_url: str) -> None:
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - parsing the port is what raises for a bad one
+    except ValueError as exc:
+        raise ConfigError(f"base_url is not a valid URL: {exc}") from None
+    if "@" in parts.netloc:
+        # httpx would send it to TMDB as Basic auth; never echoed, it may hold a password.
+        raise ConfigError(
+            "base_url must not hold a user name or password (user:password@host); the token "
+            "is the only credential sent"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"base_url must start with http:// or https://, got {base_url!r}")
 
 
 def _parse_bool(raw: str) -> bool:

@@ -76,6 +76,8 @@ def test_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
         ("CREDITS_ANALYSIS_MAX_CONNECTIONS", "1.5"),
         ("CREDITS_ANALYSIS_OFFLINE", "maybe"),
         ("CREDITS_ANALYSIS_TTL_ENDED_DAYS", "a month"),
+        ("CREDITS_ANALYSIS_TTL_ENDED_DAYS", "inf"),
+        ("CREDITS_ANALYSIS_TTL_ONGOING_HOURS", "nan"),
     ],
 )
 def test_unparseable_variable_is_named(variable: str, value: str) -> None:
@@ -84,9 +86,30 @@ def test_unparseable_variable_is_named(variable: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("variable", "value", "needle"),
+    [
+        ("CREDITS_ANALYSIS_RATE_LIMIT", "nan", "requests_per_second"),
+        ("CREDITS_ANALYSIS_RATE_LIMIT", "inf", "requests_per_second"),
+        ("CREDITS_ANALYSIS_TIMEOUT", "nan", "timeout"),
+        ("CREDITS_ANALYSIS_TIMEOUT", "inf", "timeout"),
+        ("CREDITS_ANALYSIS_CACHE_DIR", "", "cache_dir"),
+        ("CREDITS_ANALYSIS_CACHE_DIR", "  ", "cache_dir"),
+    ],
+)
+def test_values_that_parse_but_mean_nothing_are_refused(
+    variable: str, value: str, needle: str
+) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        Settings.from_env({variable: value})
+
+
+@pytest.mark.parametrize(
     ("overrides", "needle"),
     [
         ({"base_url": "api.themoviedb.org/3"}, "http"),
+        ({"base_url": "https://"}, "http"),
+        ({"base_url": "http://127.0.0.1:port/3"}, "not a valid URL"),
+        ({"base_url": "http://[::1/3"}, "not a valid URL"),
         ({"requests_per_second": 0}, "requests_per_second"),
         ({"max_connections": 0}, "max_connections"),
         ({"timeout": 0}, "timeout"),
@@ -127,6 +150,43 @@ def test_v3_key_is_recognised_and_not_echoed(key: str) -> None:
     with pytest.raises(ConfigError, match=r"v3 API key.*API Read Access Token") as caught:
         Settings(token=key).authorization()
     assert key not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://me:s3cret-pw@proxy.example/3", "https://s3cret-pw@proxy.example/3"],
+)
+def test_base_url_with_user_info_is_refused_without_echoing_it(base_url: str) -> None:
+    with pytest.raises(ConfigError, match="user name or password") as caught:
+        Settings(base_url=base_url)
+    assert "s3cret-pw" not in str(caught.value)
+
+
+def exception_texts(error: BaseException) -> list[str]:
+    """str, repr and args of ``error`` and of every exception in its cause/context chain."""
+    texts: list[str] = []
+    seen: BaseException | None = error
+    while seen is not None:
+        texts += [str(seen), repr(seen), *map(repr, seen.args)]
+        seen = seen.__cause__ or seen.__context__
+    return texts
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        JWT[:20] + "é" + JWT[20:],
+        JWT[:20] + " " + JWT[20:],
+        JWT + "\u200b",
+        JWT[:9] + "\x7f" + JWT[9:],
+    ],
+    ids=["accent", "space", "zero-width-space", "control"],
+)
+def test_token_with_characters_no_token_has_is_refused_without_echoing_it(token: str) -> None:
+    with pytest.raises(ConfigError, match="copy the API Read Access Token again") as caught:
+        Settings(token=token).authorization()
+    fragment = JWT[:20]
+    assert all(fragment not in text for text in exception_texts(caught.value))
 
 
 def test_repr_never_shows_the_token() -> None:

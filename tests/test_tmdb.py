@@ -89,7 +89,11 @@ def test_language_parameter_defaults_to_settings_and_can_be_given(fake_tmdb: Fak
 
 @pytest.mark.parametrize(
     ("token", "needle"),
-    [(None, "TMDB_API_TOKEN"), ("0123456789abcdef0123456789ABCDEF", "Read Access Token")],
+    [
+        (None, "TMDB_API_TOKEN"),
+        ("0123456789abcdef0123456789ABCDEF", "Read Access Token"),
+        (TOKEN.replace(".", ".\u00e9", 1), "non-ASCII"),  # httpx would quote it in an error
+    ],
 )
 def test_missing_token_or_v3_key_fails_before_any_request(
     fake_tmdb: FakeTMDB, token: str | None, needle: str
