@@ -380,8 +380,12 @@ def popularity_box(
                 ),
             )
         )
+    # On a log axis, one labelled tick per decade: plotly's default labels 2 and 5 of every
+    # decade as bare "2" and "5", which readers take for 2 and 5, not 20 or 50.
     fig.update_yaxes(
-        title_text="Popularity (TMDB score, at fetch time)", type="log" if log_y else "linear"
+        title_text="Popularity (TMDB score, at fetch time)",
+        type="log" if log_y else "linear",
+        **({"dtick": 1, "tickformat": "~g"} if log_y else {}),
     )
     return _finish(fig, title, seasons, subtitle=subtitle)
 

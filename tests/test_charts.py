@@ -233,6 +233,12 @@ def test_popularity_box_carries_the_caveat_the_quartiles_and_the_top_people(
     assert charts.popularity_box(demo["cast"], log_y=False).layout.yaxis.type == "linear"
 
 
+def test_popularity_log_axis_labels_only_decades(demo: dict[str, pd.DataFrame]) -> None:
+    axis = charts.popularity_box(demo["cast"]).layout.yaxis
+    assert axis.type == "log" and axis.dtick == 1 and axis.tickformat == "~g"
+    assert charts.popularity_box(demo["cast"], log_y=False).layout.yaxis.type == "linear"
+
+
 def test_popularity_box_draws_a_popularity_of_zero_at_a_stated_floor_of_the_log_axis() -> None:
     values = {1: 0.0, 2: 0.6, 3: 2.0, 4: 5.0, 5: 40.0}
     cast = cast_frame({1: [Credit(p, 1, popularity=v) for p, v in values.items()]})
