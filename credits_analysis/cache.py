@@ -9,13 +9,15 @@ An entry mirrors the API path with the language in the file name::
 The payload file holds the response body exactly as received. The sidecar holds ``fetched_at``,
 the URL without credentials, the HTTP status, the language, and the payload's size and SHA-256:
 an entry whose sidecar does not match its payload (a process killed between the two renames) is
-treated as missing, never as data. The bundled demo data is a read-only store of the same layout.
+treated as missing, never as data, and so is one whose sidecar is not shaped as written. The
+bundled demo data is a read-only store of the same layout.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from credits_analysis._files import TEMPORARY_SUFFIX, write_atomically
-from credits_analysis.config import MAX_CACHE_AGE, Settings
+from credits_analysis.config import LANGUAGE_PATTERN, MAX_CACHE_AGE, Settings
 from credits_analysis.errors import PayloadError
 
 __all__ = [
@@ -39,7 +41,11 @@ __all__ = [
 
 _META_SUFFIX = ".meta.json"
 _CREDENTIAL_PARAMS = {"api_key", "access_token", "session_id", "guest_session_id"}
-_ONGOING_STATUSES = {"Returning Series", "In Production", "Planned", "Pilot"}
+_OVER_STATUSES = {"Ended", "Canceled"}
+# The payload or sidecar of an entry, relative to the root: {api_path}.{language}[.meta].json.
+_ENTRY_FILE = re.compile(
+    rf"(?P<api_path>[^.]+)\.(?P<language>{LANGUAGE_PATTERN.pattern})(?:\.meta)?\.json"
+)
 
 
 def details_path(series_id: int) -> str:
@@ -53,20 +59,31 @@ def season_credits_path(series_id: int, season_number: int) -> str:
 
 
 def ttl_for_series(details: Mapping[str, Any], settings: Settings) -> timedelta:
-    """How long entries of this series stay fresh: short while it is in production, long after.
+    """How long entries of this series stay fresh: long once it is over, short until then.
 
-    Never longer than :data:`credits_analysis.config.MAX_CACHE_AGE` (six months).
+    Over means a ``status`` of Ended or Canceled with ``in_production`` false; anything else (in
+    production, returning, planned, or a status missing or unknown) may still change. Never
+    longer than :data:`credits_analysis.config.MAX_CACHE_AGE` (six months).
     """
-    ongoing = bool(details.get("in_production")) or details.get("status") in _ONGOING_STATUSES
-    return min(settings.ttl_ongoing if ongoing else settings.ttl_ended, MAX_CACHE_AGE)
+    over = details.get("status") in _OVER_STATUSES and details.get("in_production") is False
+    return min(settings.ttl_ended if over else settings.ttl_ongoing, MAX_CACHE_AGE)
 
 
 def redact_url(url: str) -> str:
-    """Return ``url`` without user info or credential-carrying query parameters."""
+    """Return ``url`` without user info, fragment or credential-carrying query parameters.
+
+    Parameter names are matched in any case (``API_KEY`` too); the host is kept as written
+    (an IPv6 address keeps its brackets).
+    """
     parts = urlsplit(str(url))
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in _CREDENTIAL_PARAMS])
+    netloc = parts.netloc.rpartition("@")[2]
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k.lower() not in _CREDENTIAL_PARAMS
+        ]
+    )
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
@@ -142,24 +159,15 @@ class RawCache:
         return self.root / f"{api_path.strip('/')}.{language}.json"
 
     def read(self, api_path: str, language: str) -> CacheEntry | None:
-        """Return the entry, or None if it is absent or incomplete."""
+        """Return the entry, or None if it is absent, incomplete, or its sidecar is malformed."""
         path = self.path_for(api_path, language)
-        meta_path = _meta_path(path)
         try:
             body = path.read_bytes()
-            meta = json.loads(meta_path.read_bytes())
-        except (OSError, ValueError):
+            meta = json.loads(_meta_path(path).read_bytes())
+            return _entry(api_path, language, path, meta, body)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # A sidecar edited by hand or written by another version is a miss, never a crash.
             return None
-        if meta.get("bytes") != len(body) or meta.get("sha256") != _digest(body):
-            return None
-        return CacheEntry(
-            api_path=api_path,
-            language=language,
-            path=path,
-            fetched_at=datetime.fromisoformat(meta["fetched_at"]),
-            url=meta["url"],
-            status=int(meta["status"]),
-        )
 
     def write(
         self,
@@ -202,23 +210,33 @@ class RawCache:
 
         For example ``"tv/1399/*"`` or ``"*.fr-FR"``.
         """
-        if not self.root.is_dir():
-            return
-        for meta_path in sorted(self.root.rglob(f"*{_META_SUFFIX}")):
-            try:
-                meta = json.loads(meta_path.read_bytes())
-                key = f"{meta['api_path']}.{meta['language']}"
-            except (OSError, ValueError, KeyError):
+        for meta_path in self._files(f"*{_META_SUFFIX}"):
+            key = self._key(meta_path)
+            if key is None:
                 continue
-            if fnmatch(key, pattern) or fnmatch(meta["api_path"], pattern):
-                entry = self.read(meta["api_path"], meta["language"])
+            api_path, language = key
+            if fnmatch(f"{api_path}.{language}", pattern) or fnmatch(api_path, pattern):
+                entry = self.read(api_path, language)
                 if entry is not None:
                     yield entry
+
+    def leftovers(self) -> Iterator[Path]:
+        """Yield the files under the root that belong to no complete entry.
+
+        Temporary files of a process killed mid-write, a payload whose sidecar never got
+        written (killed between the renames), an entry failing its checksum or with a malformed
+        sidecar. They are never read; ``clear("*")`` deletes them.
+        """
+        for file in self._files("*"):
+            key = self._key(file)
+            temporary = file.name.startswith(".") and file.name.endswith(TEMPORARY_SUFFIX)
+            if temporary or (key is not None and self.read(*key) is None):
+                yield file
 
     def clear(self, pattern: str = "*") -> int:
         """Delete the entries matching ``pattern`` (as for :meth:`entries`); return how many.
 
-        ``"*"`` also removes temporary files left by a process killed in the middle of a write.
+        ``"*"`` also deletes the :meth:`leftovers`. Files of other names (a README) are kept.
         """
         if self.read_only:
             raise PermissionError(f"{self!r} is read-only")
@@ -227,17 +245,38 @@ class RawCache:
             entry.path.unlink(missing_ok=True)
             _meta_path(entry.path).unlink(missing_ok=True)
             removed += 1
-        if pattern == "*" and self.root.is_dir():
-            # Left behind by a process killed mid-write; never read, so only clear-all sweeps them.
-            for leftover in self.root.rglob(f".*{TEMPORARY_SUFFIX}"):
+        if pattern == "*":
+            for leftover in list(self.leftovers()):
                 leftover.unlink(missing_ok=True)
         return removed
 
     def size_bytes(self) -> int:
         """Total size of the files under the root."""
+        return sum(p.stat().st_size for p in self._files("*"))
+
+    def _files(self, pattern: str) -> list[Path]:
+        """The files under the root whose names match the glob ``pattern``, sorted."""
         if not self.root.is_dir():
-            return 0
-        return sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
+            return []
+        return sorted(p for p in self.root.rglob(pattern) if p.is_file())
+
+    def _key(self, file: Path) -> tuple[str, str] | None:
+        """``(api_path, language)`` of an entry's payload or sidecar; None for other files."""
+        match = _ENTRY_FILE.fullmatch(file.relative_to(self.root).as_posix())
+        return (match["api_path"], match["language"]) if match else None
+
+
+def _entry(api_path: str, language: str, path: Path, meta: Any, body: bytes) -> CacheEntry | None:
+    """The entry a sidecar describes, None if its checksum fails; raises if it is malformed."""
+    if meta["bytes"] != len(body) or meta["sha256"] != _digest(body):
+        return None
+    fetched_at = datetime.fromisoformat(meta["fetched_at"])
+    if fetched_at.utcoffset() is None:
+        raise ValueError("fetched_at has no time zone")
+    url = meta["url"]
+    if not isinstance(url, str):
+        raise TypeError(f"url is a {type(url).__name__}")
+    return CacheEntry(api_path, language, path, fetched_at, url, int(meta["status"]))
 
 
 def _meta_path(payload_path: Path) -> Path:

@@ -215,6 +215,12 @@ def _cache(args: argparse.Namespace, settings: Settings) -> int:
         f"{cache.root}: {len(entries)} entries matching {args.pattern!r}, "
         f"{cache.size_bytes() / 1e6:.1f} MB in all"
     )
+    leftovers = len(list(cache.leftovers()))
+    if leftovers:
+        print(
+            f"{leftovers} file{'s' if leftovers != 1 else ''} of interrupted writes or damaged "
+            "entries, never read; `credits-analysis cache clear` deletes them"
+        )
     now = datetime.now(UTC)
     for entry in entries:
         age = entry.age(now).total_seconds() / 86400

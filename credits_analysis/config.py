@@ -35,7 +35,7 @@ import platformdirs
 from credits_analysis._resources import checkout_root
 from credits_analysis.errors import ConfigError
 
-__all__ = ["DEFAULT_BASE_URL", "MAX_CACHE_AGE", "Settings"]
+__all__ = ["DEFAULT_BASE_URL", "LANGUAGE_PATTERN", "MAX_CACHE_AGE", "Settings"]
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 #: TMDB's terms, as cited by third parties, allow caching its content for at most six months.
@@ -44,9 +44,9 @@ MAX_CACHE_AGE = timedelta(days=182)
 _V3_API_KEY = re.compile(r"[0-9a-fA-F]{32}")
 # What an HTTP header value can carry verbatim: printable ASCII, no spaces.
 _TOKEN_CHARACTERS = re.compile(r"[!-~]+")
-# ISO 639-1 with an optional ISO 3166-1 region, as TMDB takes them: "en", "en-US", "pt-BR".
-# Checked because the language is part of cache file names.
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,3})?")
+#: ISO 639-1 with an optional ISO 3166-1 region, as TMDB takes them: "en", "en-US", "pt-BR".
+#: Checked because the language is part of cache file names.
+LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,3})?")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -84,7 +84,7 @@ class Settings:
         object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         _check_base_url(self.base_url)
-        if not _LANGUAGE.fullmatch(self.language):
+        if not LANGUAGE_PATTERN.fullmatch(self.language):
             raise ConfigError(
                 f"language must look like 'en-US' or 'fr' (ISO 639-1, optional region), "
                 f"got {self.language!r}"

@@ -83,6 +83,10 @@ def test_sidecar_never_holds_credentials(store: RawCache) -> None:
         ("http://me:pw@proxy:8080/3/tv/1", "http://proxy:8080/3/tv/1"),
         ("https://x/3?session_id=s&access_token=t&guest_session_id=g", "https://x/3"),
         ("https://x/3/tv/1#fragment", "https://x/3/tv/1"),
+        ("https://x/3/tv/1?API_KEY=k&Access_Token=t&language=de", "https://x/3/tv/1?language=de"),
+        ("http://[::1]:8080/3/tv/1?language=en-US", None),
+        ("http://me:pw@[::1]/3/tv/1", "http://[::1]/3/tv/1"),
+        ("https://x/3/tv/1?language=&page=2", None),
     ],
 )
 def test_redact_url(url: str, expected: str | None) -> None:
@@ -101,6 +105,30 @@ def test_incomplete_or_tampered_entries_read_as_absent(store: RawCache) -> None:
     sidecar.unlink()
     assert store.read(SEASON, "en-US") is None
     assert list(store.entries()) == []
+
+
+@pytest.mark.parametrize(
+    "sidecar",
+    [
+        [1, 2],
+        "a string",
+        {"bytes": len(BODY)},
+        {"fetched_at": "2025-03-01T12:00:00"},
+        {"fetched_at": 1740830400},
+        {"url": None},
+        {"status": "OK"},
+    ],
+    ids=["list", "string", "no-keys", "naive-time", "time-number", "url-null", "status-text"],
+)
+def test_malformed_sidecar_reads_as_absent(store: RawCache, sidecar: Any) -> None:
+    entry = store.write(SEASON, "en-US", BODY, url=URL)
+    meta_path = entry.path.with_name("aggregate_credits.en-US.meta.json")
+    if isinstance(sidecar, dict) and "bytes" not in sidecar:
+        sidecar = {**json.loads(meta_path.read_bytes()), **sidecar}  # one field spoiled
+    meta_path.write_text(json.dumps(sidecar))
+    assert store.read(SEASON, "en-US") is None
+    assert list(store.entries()) == []
+    assert sorted(store.leftovers()) == sorted([entry.path, meta_path])
 
 
 def test_interrupted_overwrite_never_reads_as_a_mix(
@@ -145,6 +173,31 @@ def test_clear_all_sweeps_temporary_files_of_killed_writes(store: RawCache) -> N
     assert leftover.exists()
     assert store.clear() == 0
     assert not leftover.exists()
+
+
+def test_clear_all_deletes_files_of_no_complete_entry_and_nothing_else(store: RawCache) -> None:
+    kept = store.write(SEASON, "en-US", BODY, url=URL)
+    orphan = store.write(details_path(1), "en-US", b"{}", url=URL).path
+    orphan.with_name("1.en-US.meta.json").unlink()  # killed between the two renames
+    widowed = store.write(details_path(2), "en-US", b"{}", url=URL).path
+    widowed.unlink()  # a sidecar whose payload is gone
+    tampered = store.write(details_path(3), "fr-FR", b"{}", url=URL).path
+    tampered.write_bytes(b"[]")
+    other = [store.root / "README.md", store.root / "tv" / "notes.json"]
+    for file in other:
+        file.write_text("not cache data")
+    leftovers = [
+        orphan,
+        widowed.with_name("2.en-US.meta.json"),
+        tampered,
+        tampered.with_name("3.fr-FR.meta.json"),
+    ]
+    assert sorted(store.leftovers()) == sorted(leftovers)
+    assert [e.api_path for e in store.entries()] == [SEASON]
+    assert store.clear("tv/1") == 0 and orphan.exists()  # a pattern removes entries only
+    assert store.clear() == 1
+    assert sorted(p for p in store.root.rglob("*") if p.is_file()) == sorted(other)
+    assert not kept.path.exists()
 
 
 def test_read_only_store_refuses_changes(store: RawCache) -> None:
@@ -220,7 +273,10 @@ def test_freshness_is_capped_at_six_months(store: RawCache) -> None:
         ({"status": "Ended", "in_production": True}, True),
         ({"status": "In Production"}, True),
         ({"status": "Planned"}, True),
-        ({}, False),
+        ({}, True),  # unknown: it may still change
+        ({"status": "Ended"}, True),
+        ({"status": "Canceled", "in_production": None}, True),
+        ({"status": "A status TMDB adds later", "in_production": False}, True),
     ],
 )
 def test_ttl_is_short_while_a_series_is_in_production(

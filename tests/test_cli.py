@@ -188,6 +188,13 @@ def test_cache_info_and_clear(
     assert run("cache", "clear", f"tv/{SERIES}/season/*") == 0
     assert capsys.readouterr().out.startswith("removed 4 entries")
     assert [e.api_path for e in RawCache(cache_dir).entries()] == [f"tv/{SERIES}"]
+    orphan = RawCache(cache_dir).write("tv/1", "en-US", b"{}", url="x").path
+    orphan.with_name("1.en-US.meta.json").unlink()  # as if killed between the renames
+    assert run("cache", "info") == 0
+    assert "1 file of interrupted writes or damaged entries" in capsys.readouterr().out
+    assert run("cache", "clear") == 0
+    assert capsys.readouterr().out.startswith("removed 1 entry")
+    assert list(cache_dir.rglob("*.json")) == []
 
 
 def test_verbose_logs_requests_without_the_token(

@@ -335,6 +335,18 @@ def test_offline_env_variable_is_honoured(
     assert len(load(fake_tmdb, offline=False).payloads) == 5
 
 
+def test_cache_entry_with_a_malformed_sidecar_is_fetched_again(
+    fake_tmdb: FakeTMDB, generated: Any, cache_dir: Path
+) -> None:
+    load(fake_tmdb, seasons=1)
+    sidecar = RawCache(cache_dir).path_for(details_path(SERIES), "en-US").with_suffix(".meta.json")
+    meta = json.loads(sidecar.read_bytes())
+    sidecar.write_text(json.dumps({**meta, "fetched_at": "2025-01-01T00:00:00"}))  # naive
+    series = load(fake_tmdb, seasons=1)
+    assert series.seasons["source"].tolist() == ["cache"]
+    assert fake_tmdb.count(details_path(SERIES)) == 2
+
+
 def test_stale_entries_are_refetched_online(fake_tmdb: FakeTMDB, generated: Any) -> None:
     expired = fake_settings(ttl_ended=timedelta(0), ttl_ongoing=timedelta(0))
     load(fake_tmdb, settings=expired)
