@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from credits_analysis import demo, tidy
-from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, GENDER_CODES, empty_frame
+from credits_analysis.schema import GENDER_CODES
 
 DEMO_ID = 9000001
 _GENDER_CODE = {label: code for code, label in GENDER_CODES.items()}
@@ -35,41 +35,27 @@ class Credit:
 
 def cast_frame(seasons: Mapping[int, Sequence[Credit]], *, series_id: int = 1) -> pd.DataFrame:
     """A tidy cast frame with the given credits, season by season."""
-    frames = [
-        tidy.cast_roles(
-            {"id": 1, "cast": _people(credits, season, crew=False), "crew": []},
-            series_id=series_id,
-            season_number=season,
-        )
+    payloads = {
+        season: {"id": 1, "cast": _people(credits, season, crew=False), "crew": []}
         for season, credits in seasons.items()
-    ]
-    return _concat(frames, CAST_COLUMNS)
+    }
+    return tidy.cast_roles_by_season(payloads, series_id=series_id)
 
 
 def crew_frame(seasons: Mapping[int, Sequence[Credit]], *, series_id: int = 1) -> pd.DataFrame:
     """A tidy crew frame: one TMDB crew entry per person and department, as the API has it."""
-    frames = [
-        tidy.crew_jobs(
-            {"id": 1, "cast": [], "crew": _people(credits, season, crew=True)},
-            series_id=series_id,
-            season_number=season,
-        )
+    payloads = {
+        season: {"id": 1, "cast": [], "crew": _people(credits, season, crew=True)}
         for season, credits in seasons.items()
-    ]
-    return _concat(frames, CREW_COLUMNS)
+    }
+    return tidy.crew_jobs_by_season(payloads, series_id=series_id)
 
 
 @cache
 def _demo() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     details, payloads = demo.generate_series(DEMO_ID, **demo.DEMO_SERIES[DEMO_ID])
-    cast = pd.concat(
-        [tidy.cast_roles(p, series_id=DEMO_ID, season_number=n) for n, p in payloads.items()],
-        ignore_index=True,
-    )
-    crew = pd.concat(
-        [tidy.crew_jobs(p, series_id=DEMO_ID, season_number=n) for n, p in payloads.items()],
-        ignore_index=True,
-    )
+    cast = tidy.cast_roles_by_season(payloads, series_id=DEMO_ID)
+    crew = tidy.crew_jobs_by_season(payloads, series_id=DEMO_ID)
     return tidy.seasons(details), cast, crew
 
 
@@ -107,8 +93,3 @@ def _people(credits: Sequence[Credit], season: int, *, crew: bool) -> list[dict[
         )
         entry["total_episode_count"] += credit.episodes
     return list(entries.values())
-
-
-def _concat(frames: list[pd.DataFrame], columns: Mapping[str, object]) -> pd.DataFrame:
-    filled = [frame for frame in frames if not frame.empty]
-    return pd.concat(filled, ignore_index=True) if filled else empty_frame(columns)

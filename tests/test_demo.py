@@ -36,15 +36,10 @@ def brigid_frames(
     brigid: tuple[dict[str, Any], dict[int, dict[str, Any]]],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     _, payloads = brigid
-    cast = pd.concat(
-        [tidy.cast_roles(p, series_id=BRIGID, season_number=n) for n, p in payloads.items()],
-        ignore_index=True,
+    return (
+        tidy.cast_roles_by_season(payloads, series_id=BRIGID),
+        tidy.crew_jobs_by_season(payloads, series_id=BRIGID),
     )
-    crew = pd.concat(
-        [tidy.crew_jobs(p, series_id=BRIGID, season_number=n) for n, p in payloads.items()],
-        ignore_index=True,
-    )
-    return cast, crew
 
 
 # --- the same invariants for real and generated season payloads ---
