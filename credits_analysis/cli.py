@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +27,8 @@ from credits_analysis.load import SeriesCredits, load_series
 
 __all__ = ["build_parser", "main"]
 
-EXIT_OK, EXIT_PARTIAL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+# 1 is what Python exits with on an uncaught exception, so it means a bug here too.
+EXIT_OK, EXIT_BUG, EXIT_ERROR, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 _EPILOG = """\
 environment:
@@ -41,8 +43,8 @@ environment:
   CREDITS_ANALYSIS_LANGUAGE, CREDITS_ANALYSIS_RATE_LIMIT (requests/s), _MAX_CONNECTIONS,
   _TIMEOUT (s), _MAX_RETRIES, _TTL_ONGOING_HOURS, _TTL_ENDED_DAYS: see credits_analysis.config
 
-exit status: 0 ok, 1 some seasons failed (the others were loaded and cached), 2 error,
-130 interrupted.
+exit status: 0 ok, 1 unexpected error (a bug: -v shows the traceback), 2 error,
+3 some seasons failed (the others were loaded and cached), 130 interrupted.
 
 This product uses the TMDB API but is not endorsed or certified by TMDB.
 """
@@ -63,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        return _crash(exc, verbose=args.verbose)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -335,6 +339,18 @@ def _report_failures(series: SeriesCredits) -> int:
 def _fail(exc: BaseException) -> int:
     print(f"error: {_one_line(exc)}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def _crash(exc: Exception, *, verbose: bool) -> int:
+    if verbose:
+        traceback.print_exception(exc, file=sys.stderr)
+    hint = "" if verbose else "; run with -v for the traceback"
+    print(
+        f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (a bug in credits-analysis"
+        f"{hint})",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
 
 
 def _one_line(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from credits_analysis import cli
 from credits_analysis.cache import RawCache, season_credits_path
 from credits_analysis.cli import main
 from credits_analysis.config import Settings
@@ -90,11 +91,11 @@ def test_fetch_options_reach_load_series(
     assert online.count() == before + 2
 
 
-def test_partial_failure_exits_1_with_a_line_per_failed_season(
+def test_partial_failure_exits_3_with_a_line_per_failed_season(
     online: FakeTMDB, capsys: pytest.CaptureFixture[str]
 ) -> None:
     online.inject(f"tv/{SERIES}/season/3/*", Fault(404))
-    assert run("fetch", str(SERIES)) == 1
+    assert run("fetch", str(SERIES)) == 3
     captured = capsys.readouterr()
     assert "season 3:" not in captured.out
     assert "season 3: failed: NotFoundError: TMDB has nothing at" in captured.err
@@ -135,6 +136,35 @@ def test_unknown_series_exits_2(
     assert run("tables", "31337", "--out", str(tmp_path / "out")) == 2
     assert capsys.readouterr().err.startswith("error: TMDB has nothing at")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_bug_exits_1_with_one_line_and_the_traceback_only_with_v(
+    online: FakeTMDB,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    verbose: bool,
+) -> None:
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero somewhere")
+
+    monkeypatch.setattr(cli, "load_series", bug)
+    assert run(*(["-v"] if verbose else []), "fetch", str(SERIES)) == 1 == cli.EXIT_BUG
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1].startswith("error: unexpected ZeroDivisionError: division by zero")
+    assert ("Traceback (most recent call last):" in lines) is verbose
+    assert ("run with -v" in lines[-1]) is not verbose
+
+
+def test_exit_statuses_are_distinct_and_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    statuses = [cli.EXIT_OK, cli.EXIT_BUG, cli.EXIT_ERROR, cli.EXIT_PARTIAL, cli.EXIT_INTERRUPTED]
+    assert len(set(statuses)) == len(statuses)
+    assert cli.EXIT_PARTIAL != 1  # what Python exits with on an uncaught exception
+    with pytest.raises(SystemExit):
+        run("--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"{cli.EXIT_PARTIAL} some seasons failed" in text
+    assert f"{cli.EXIT_BUG} unexpected error" in text
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
