@@ -8,6 +8,7 @@ Handlers take the parsed arguments and the settings and return the exit status.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 import traceback
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from credits_analysis import __version__
+from credits_analysis._files import write_all_atomically
 from credits_analysis.cache import RawCache
 from credits_analysis.config import DEFAULT_BASE_URL, Settings
 from credits_analysis.errors import ConfigError, CreditsAnalysisError, PartialLoadWarning
@@ -183,15 +185,24 @@ def _add_tables(subparsers: argparse._SubParsersAction) -> None:
 def _tables(args: argparse.Namespace, settings: Settings) -> int:
     args.out.mkdir(parents=True, exist_ok=True)  # before fetching: a bad --out fails fast
     series = load_from_args(args, settings)
-    for name in ("cast", "crew", "seasons"):
-        frame: pd.DataFrame = getattr(series, name)
-        path = args.out / f"{name}.{args.format}"
-        if args.format == "csv":
-            frame.to_csv(path, index=False)
-        else:
-            frame.to_parquet(path, index=False)
+    frames: dict[Path, pd.DataFrame] = {
+        args.out / f"{name}.{args.format}": getattr(series, name)
+        for name in ("cast", "crew", "seasons")
+    }
+    # All three are rendered, then written together: a failure leaves the old set whole,
+    # never a new cast.csv next to an old crew.csv.
+    write_all_atomically({path: _table_bytes(frame, args.format) for path, frame in frames.items()})
+    for path, frame in frames.items():
         print(f"{path}: {len(frame)} rows")
     return _report_failures(series)
+
+
+def _table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
+    if file_format == "csv":
+        return frame.to_csv(index=False).encode("utf-8")
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
 def _add_cache(subparsers: argparse._SubParsersAction) -> None:

@@ -196,6 +196,24 @@ def test_tables_writes_cast_crew_and_seasons(
     assert f"cast.{file_format}: {len(series.cast)} rows" in capsys.readouterr().out
 
 
+def test_tables_replaces_all_three_files_or_none(
+    online: FakeTMDB, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert run("tables", str(SERIES), "--out", str(out), "--seasons", "1") == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_to_csv = pd.DataFrame.to_csv
+
+    def fail_on_crew(frame: pd.DataFrame, *args: object, **kwargs: object) -> object:
+        if "job" in frame.columns:
+            raise OSError(28, "No space left on device")
+        return real_to_csv(frame, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", fail_on_crew)
+    assert run("tables", str(SERIES), "--out", str(out)) == 2  # every season: other tables
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
 def test_tables_into_an_unwritable_place_exits_2(
     online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
