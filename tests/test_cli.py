@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -330,26 +333,40 @@ def test_process_killed_mid_fetch_leaves_no_corrupt_entry(
     fake_tmdb_url: str, fake_tmdb: FakeTMDB, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake_tmdb.add_generated(SERIES, seasons=20, specials=False)
-    fake_tmdb.latency = 0.1
+    # The details and three seasons are answered; every later request is held until the
+    # process is dead, so the kill lands mid-fetch however slow the machine is.
+    answered, release = itertools.count(1), threading.Event()
+    answer = fake_tmdb.respond
+
+    def respond_four_then_hold(*args: Any) -> Any:
+        reply = answer(*args)
+        if next(answered) > 4:
+            release.wait(60)
+        return reply
+
+    monkeypatch.setattr(fake_tmdb, "respond", respond_four_then_hold)
     process = subprocess.Popen(
         [sys.executable, "-m", "credits_analysis.cli", "fetch", str(SERIES)],
-        env=subprocess_env(fake_tmdb_url, CREDITS_ANALYSIS_MAX_CONNECTIONS="2"),
+        env=subprocess_env(
+            fake_tmdb_url, CREDITS_ANALYSIS_MAX_CONNECTIONS="2", CREDITS_ANALYSIS_TIMEOUT="90"
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while len(list(cache_dir.rglob("*.meta.json"))) < 4 and time.monotonic() < deadline:
             time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait(timeout=30)
+        release.set()
     assert process.returncode == -signal.SIGKILL
+    monkeypatch.setattr(fake_tmdb, "respond", answer)
     sent = bodies(fake_tmdb, SERIES)
     complete = assert_cache_is_consistent(cache_dir, sent)
-    assert 4 <= complete < len(sent)  # killed while fetching, not before or after
+    assert complete == 4  # killed mid-fetch, with nothing torn
     # The next run fetches only what is missing and completes the cache.
-    fake_tmdb.latency = 0.0
     fake_tmdb.requests.clear()
     monkeypatch.setenv("TMDB_API_TOKEN", TOKEN)
     monkeypatch.setenv("TMDB_API_BASE_URL", fake_tmdb_url)

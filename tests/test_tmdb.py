@@ -8,7 +8,9 @@ import json
 import logging
 import signal
 import socket
+import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -341,11 +343,25 @@ def test_async_client_must_be_entered(fake_tmdb: FakeTMDB) -> None:
 
 @pytest.mark.parametrize("max_connections", [1, 3])
 def test_in_flight_requests_never_exceed_max_connections(
-    fake_tmdb_url: str, fake_tmdb: FakeTMDB, max_connections: int
+    fake_tmdb_url: str,
+    fake_tmdb: FakeTMDB,
+    monkeypatch: pytest.MonkeyPatch,
+    max_connections: int,
 ) -> None:
-    fake_tmdb.latency = 0.02
     details, _ = fake_tmdb.add_generated(77, seasons=12, specials=False)
     paths = [f"tv/77/season/{s['season_number']}/aggregate_credits" for s in details["seasons"]]
+    # Like a barrier: the first answers wait until max_connections requests are in flight at
+    # once (or 10 s have passed), so the overlap does not depend on how busy the machine is.
+    # Every later request is then free to pile up if the client let more through.
+    answer = fake_tmdb.respond
+    deadline = time.monotonic() + 10
+
+    def respond_once_full(*args: Any) -> Any:
+        while fake_tmdb.max_in_flight < max_connections and time.monotonic() < deadline:
+            time.sleep(0.001)
+        return answer(*args)
+
+    monkeypatch.setattr(fake_tmdb, "respond", respond_once_full)
     settings = fake_settings(fake_tmdb_url, max_connections=max_connections)
     results = TMDBClient(settings).get_many(paths)
     assert all(isinstance(r, TMDBResponse) for r in results.values())
@@ -414,21 +430,40 @@ def test_errors_cross_back_from_the_worker_thread(fake_tmdb: FakeTMDB) -> None:
         asyncio.run(notebook_cell())
 
 
+def blocked_in_run_sync(thread_id: int) -> bool:
+    """Whether that thread is waiting for run_sync's worker thread (where an interrupt lands)."""
+    frame = sys._current_frames().get(thread_id)
+    while frame is not None and frame.f_back is not None:
+        if (frame.f_code.co_name, frame.f_back.f_code.co_name) == ("join", "_run_in_worker_thread"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def test_interrupt_inside_a_running_loop_cancels_the_work(fake_tmdb: FakeTMDB) -> None:
-    cancelled = threading.Event()
+    started, cancelled = threading.Event(), threading.Event()
 
     async def endless() -> None:
+        started.set()
         try:
             await asyncio.sleep(30)
         except asyncio.CancelledError:
             cancelled.set()
             raise
 
+    def interrupt(main: int) -> None:
+        # Only once the work runs and the main thread waits for it, however slow the machine.
+        started.wait(10)
+        deadline = time.monotonic() + 10
+        while not blocked_in_run_sync(main) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        signal.pthread_kill(main, signal.SIGINT)
+
     async def notebook_cell() -> None:
         # What the kernel does on "interrupt": SIGINT to the main thread, blocked in run_sync.
         main = threading.main_thread().ident
         assert main is not None
-        threading.Timer(0.2, signal.pthread_kill, (main, signal.SIGINT)).start()
+        threading.Thread(target=interrupt, args=(main,), daemon=True).start()
         run_sync(endless())
 
     # A bare loop, as in ipykernel; asyncio.run would install its own SIGINT handler.
