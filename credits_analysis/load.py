@@ -378,7 +378,7 @@ class _Loader:
         found = (await self._resolve([path], ttl_of, self.blocked))[path]
         if isinstance(found, _Found):
             try:
-                _checked_details(found.payload, self.series_id)
+                _check_details(found.payload, self.series_id)
             except PayloadError as exc:
                 return exc
         return found
@@ -532,13 +532,12 @@ def _own_ttl(entry: CacheEntry, settings: Settings) -> timedelta:
     return ttl_for_series(payload if isinstance(payload, dict) else {}, settings)
 
 
-def _checked_details(details: dict[str, Any], series_id: int) -> dict[str, Any]:
+def _check_details(details: dict[str, Any], series_id: int) -> None:
     tidy.seasons(details)  # raises PayloadError naming what is wrong
     if details["id"] != series_id:
         raise PayloadError(
             f"the details served for series {series_id} are those of series {details['id']}"
         )
-    return details
 
 
 def _season_plan(
