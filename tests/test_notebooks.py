@@ -18,6 +18,7 @@ import papermill
 import pytest
 
 from credits_analysis._resources import notebooks_dir
+from credits_analysis.charts import GENDER_COLORS
 from credits_analysis.demo import DEMO_SERIES
 from credits_analysis.report import (
     COMPARISON_NOTEBOOK,
@@ -28,6 +29,8 @@ from credits_analysis.report import (
 )
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
+# Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
 # Parameters every notebook takes, whatever else it has (the series id(s), a `top`, ...).
 COMMON = {"seasons", "language", "include_specials", "offline"}
 
@@ -112,6 +115,8 @@ RUNS = {
     "explorer-demo": (EXPLORER_NOTEBOOK, {}),
     "comparison-demo": (COMPARISON_NOTEBOOK, {}),
     "explorer-real-sample": (EXPLORER_NOTEBOOK, {"series_id": 1399, "seasons": [1]}),
+    # Every season asked for, offline with an empty cache: only the bundled season 1 loads.
+    "explorer-real-partial": (EXPLORER_NOTEBOOK, {"series_id": 1399}),
     "comparison-real-samples": (
         COMPARISON_NOTEBOOK,
         {"series_ids": [1399, 1396], "seasons": [1]},
@@ -159,17 +164,81 @@ def test_every_chart_cell_shows_one_plotly_figure_for_jupyterlab(
 
 
 @pytest.mark.notebook
-def test_the_data_loaded_is_the_one_asked_for(run: tuple[str, nbformat.NotebookNode]) -> None:
+def test_the_data_loaded_is_the_one_asked_for_and_said_in_words(
+    run: tuple[str, nbformat.NotebookNode],
+) -> None:
     name, notebook = run
-    printed = "".join(o.get("text", "") for cell_id, o in outputs(notebook) if cell_id == "load")
+    said = [o for cell_id, o in outputs(notebook) if cell_id == "load"]
+    assert said and all("text/html" in o.get("data", {}) for o in said), "notes, not printouts"
+    text = " ".join(o["data"]["text/plain"] for o in said)
     expected = {
-        "explorer-demo": ["St. Brigid's (synthetic demo) (TMDB id 9000001): seasons [1, 2"],
-        "comparison-demo": [f"(TMDB id {i})" for i in DEMO_SERIES],
-        "explorer-real-sample": ["Game of Thrones (TMDB id 1399): seasons [1]"],
+        "explorer-demo": [
+            "St. Brigid's (synthetic demo) (TMDB id 9000001): ",
+            "over seasons 1\u20138.",
+            "Season 9 is announced but has no credits yet.",
+        ],
+        "comparison-demo": [f"(TMDB id {i}): " for i in DEMO_SERIES],
+        "explorer-real-sample": ["Game of Thrones (TMDB id 1399): ", "over season 1."],
+        "explorer-real-partial": [
+            "Game of Thrones (TMDB id 1399): ",
+            "over season 1.",
+            "Seasons 2\u20138 could not be loaded: not in the local cache",
+        ],
         "comparison-real-samples": [
-            "Game of Thrones (TMDB id 1399): seasons [1]",
-            "Breaking Bad (TMDB id 1396): seasons [1]",
+            "Game of Thrones (TMDB id 1399): ",
+            "Breaking Bad (TMDB id 1396): ",
         ],
     }[name]
-    for text in expected:
-        assert text in printed
+    for phrase in expected:
+        assert phrase in text
+    assert "could not be loaded" not in text or name == "explorer-real-partial"
+
+
+@pytest.mark.notebook
+def test_tables_are_for_reading(run: tuple[str, nbformat.NotebookNode]) -> None:
+    """No index, internal column name or missing-value marker of pandas in any table."""
+    _, notebook = run
+    tables = [
+        o["data"]["text/html"]
+        for _, o in outputs(notebook)
+        if "<table" in o.get("data", {}).get("text/html", "")
+    ]
+
+    assert tables
+    for table in tables:
+        for raw in ("NaT", "&lt;NA&gt;", ">nan<", "season_number", "person_id", "episode_count"):
+            assert raw not in table
+        assert '<th class="blank' not in table and "row_heading" not in table
+
+
+def figures(notebook: nbformat.NotebookNode) -> list[dict[str, object]]:
+    return [
+        o["data"][PLOTLY_MIMETYPE]
+        for _, o in outputs(notebook)
+        if PLOTLY_MIMETYPE in o.get("data", {})
+    ]
+
+
+@pytest.mark.notebook
+def test_comparison_panels_show_their_own_seasons_in_series_colours(
+    run: tuple[str, nbformat.NotebookNode],
+) -> None:
+    name, notebook = run
+    if not name.startswith("comparison"):
+        pytest.skip("the explorer has one series")
+    colours: dict[str, set[str]] = {}
+    for figure in figures(notebook):
+        shown: dict[str, set[str]] = {}
+        for trace in figure["data"]:
+            shown.setdefault(trace.get("xaxis", "x"), set()).update(trace["x"])
+            if trace["type"] == "scatter":
+                colours.setdefault(trace["name"], set()).add(trace["line"]["color"])
+        for axis, labels in shown.items():
+            layout = figure["layout"]["xaxis" + axis[1:]]
+            assert set(layout["categoryarray"]) == labels, "no empty season columns"
+            assert layout["categoryarray"] == sorted(labels, key=lambda s: int(s[1:]))
+    assert len(colours) == len(RUNS[name][1].get("series_ids", DEMO_SERIES))
+    assert all(len(c) == 1 for c in colours.values()), "one colour per series everywhere"
+    used = {c for (c,) in colours.values()}
+    assert len(used) == len(colours) and used <= OKABE_ITO
+    assert not used & set(GENDER_COLORS.values()), "a series never reads as a gender"

@@ -193,6 +193,7 @@ def test_html_in_names_is_shown_as_text_and_never_run(
         assert opened.dialogs == []
         assert page.evaluate("document.querySelectorAll('img, [onerror], [onload]').length") == 0
         assert SERIES in page.inner_text("h1")
+        assert SERIES in page.inner_text('[id="cell-id=load"]')  # the note on what loaded
         cells = page.eval_on_selector_all("td", "cells => cells.map(c => c.textContent)")
         assert PERSON in cells
         chart_text = page.eval_on_selector_all("svg text", "texts => texts.map(t => t.textContent)")
