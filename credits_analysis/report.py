@@ -18,6 +18,7 @@ This product uses the TMDB API but is not endorsed or certified by TMDB.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,13 +42,15 @@ from credits_analysis import __version__
 from credits_analysis._files import write_atomically
 from credits_analysis._resources import notebooks_dir
 from credits_analysis.demo import DEMO_LANGUAGE, DEMO_SERIES
-from credits_analysis.errors import CreditsAnalysisError
+from credits_analysis.describe import season_ranges
+from credits_analysis.errors import ConfigError, CreditsAnalysisError
 from credits_analysis.load import SeriesCredits, load_series
 
 __all__ = [
     "COMPARISON_NOTEBOOK",
     "DEFAULT_CELL_TIMEOUT",
     "EXPLORER_NOTEBOOK",
+    "MAX_COMPARED",
     "NOTEBOOK_ONLY_TAG",
     "PLOTLY_MIMETYPE",
     "TMDB_ATTRIBUTION",
@@ -67,6 +70,8 @@ EXPLORER_NOTEBOOK = "series_explorer.ipynb"
 COMPARISON_NOTEBOOK = "series_comparison.ipynb"
 #: Seconds one cell may run before the build fails; the notebooks never fetch, so this is ample.
 DEFAULT_CELL_TIMEOUT = 300.0
+#: The most series the comparison notebook lays out side by side.
+MAX_COMPARED = 4
 #: TMDB's required attribution notice, shown in every report.
 TMDB_ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
 #: The output mimetype plotly's ``plotly_mimetype`` renderer writes and JupyterLab draws.
@@ -81,6 +86,7 @@ _KERNEL_NAME = "python3"
 # plotly's own notebook renderer uses this height for figures that do not set one.
 _DEFAULT_FIGURE_HEIGHT = 525
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+_HTML_SUFFIXES = (".html", ".htm")
 _SOURCES = {
     "network": "TMDB API (fetched for this report)",
     "cache": "TMDB API (local cache)",
@@ -219,7 +225,7 @@ def build_report(
     series_ids
         One TMDB series id, or several for a side-by-side comparison.
     out
-        The HTML file to write; its folder is created if needed.
+        The HTML file to write (``.html`` or ``.htm``); its folder is created if needed.
     seasons
         Season numbers to include (in each series); None for all.
     language, include_specials, offline
@@ -236,14 +242,17 @@ def build_report(
 
     Raises
     ------
+    ConfigError
+        Before anything is loaded: the same id twice, more than :data:`MAX_COMPARED` ids, or an
+        ``out`` that is a folder (existing, or written with a trailing slash), does not end in
+        ``.html``/``.htm``, or lies below a file.
     NotebookExecutionError
         If a notebook cell fails; the message names the cell.
     CreditsAnalysisError
         Any error of :func:`~credits_analysis.load_series` (not found, offline miss, ...).
     """
-    ids = [series_ids] if isinstance(series_ids, int) else [int(i) for i in series_ids]
-    if not ids or len(set(ids)) != len(ids):
-        raise ValueError(f"give one or more distinct series ids, not {ids}")
+    ids = _checked_ids(series_ids)
+    out = _checked_out(out, ids)
     options: dict[str, Any] = {
         "seasons": sorted(seasons) if seasons is not None else None,
         "include_specials": include_specials,
@@ -260,7 +269,6 @@ def build_report(
     html, figures = export_html(
         executed, header=ReportHeader.from_series(loaded), show_code=show_code
     )
-    out = Path(out)
     write_atomically(out, html.encode("utf-8"))
     return Report(path=out, series=loaded, figures=figures, notebook=executed)
 
@@ -355,9 +363,12 @@ def export_html(
 
     The page loads nothing from any host: plotly.js is inlined once in the head (only when the
     notebook has figures), and no MathJax, require.js or other CDN script is referenced. Cells
-    tagged :data:`NOTEBOOK_ONLY_TAG` are left out.
+    tagged :data:`NOTEBOOK_ONLY_TAG` are left out, and so is whatever the kernel wrote to
+    stderr: warnings are for whoever runs the notebook (they can name local files), and the
+    notebooks say what a reader needs to know in their own outputs.
     """
     notebook = copy.deepcopy(executed)
+    _drop_stderr(notebook)
     figures = _figures_to_html(notebook)
     notebook.metadata["title"] = header.title
     exporter = HTMLExporter(
@@ -390,6 +401,16 @@ class _InterpreterKernelManager(AsyncKernelManager):
     @default("transport_encryption")
     def _transport_encryption_default(self) -> str:
         return "auto" if zmq.has("curve") else "disabled"
+
+
+def _drop_stderr(notebook: nbformat.NotebookNode) -> None:
+    for cell in notebook.cells:
+        if "outputs" in cell:
+            cell.outputs = [
+                output
+                for output in cell.outputs
+                if not (output.output_type == "stream" and output.get("name") == "stderr")
+            ]
 
 
 def _figures_to_html(notebook: nbformat.NotebookNode) -> int:
@@ -426,16 +447,52 @@ def _describe_cell(notebook: Path, source: str) -> str:
     return "the injected-parameters cell" if source else "a cell"
 
 
+def _checked_ids(series_ids: int | Sequence[int]) -> list[int]:
+    ids = [series_ids] if isinstance(series_ids, int) else [int(i) for i in series_ids]
+    if not ids:
+        raise ConfigError("give the id of the series to report on, or two to four to compare")
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ConfigError(
+            f"series {', '.join(map(str, repeated))} given more than once: give each id once"
+        )
+    if len(ids) > MAX_COMPARED:
+        raise ConfigError(
+            f"{len(ids)} series given: a comparison shows two to {MAX_COMPARED} series side by "
+            "side; write several reports to cover more"
+        )
+    return ids
+
+
+def _checked_out(out: Path | str, ids: Sequence[int]) -> Path:
+    """``out`` as a path, if a report can be written there; checked before any work is done."""
+    suggestion = f"report-{'-'.join(map(str, ids))}.html"
+    path = Path(out)
+    if str(out).endswith(tuple(filter(None, (os.sep, os.altsep)))) or path.is_dir():
+        raise ConfigError(
+            f"{out} is a folder: give the report's file name, e.g. {path / suggestion}"
+        )
+    if path.suffix.lower() not in _HTML_SUFFIXES:
+        raise ConfigError(
+            f"a report is an HTML file: give a name ending in .html, e.g. "
+            f"{path.with_name(path.name + '.html')}, not {out}"
+        )
+    # Its folder is created when written; a file in the way would fail only then.
+    for folder in path.absolute().parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise ConfigError(f"cannot write {out}: {folder} is a file, not a folder")
+            break
+    return path
+
+
 def _summary(series: SeriesCredits) -> SeriesSummary:
     loaded = sorted(series.payloads)
     rows = series.seasons[series.seasons["season_number"].isin(loaded)]
-    seasons = _season_ranges(loaded)
+    seasons = season_ranges(loaded)
     if series.failures:
-        failed = ", ".join(
-            f"{number} ({type(error).__name__})"
-            for number, error in sorted(series.failures.items())
-        )
-        seasons += f"; not loaded: {failed}"
+        # Why they failed is for the notebook's own note to say, in words.
+        seasons += f" ({season_ranges(series.failures)} not loaded)"
     sources = sorted({_SOURCES.get(s, s) for s in rows["source"].dropna()})
     stamps = sorted({_format_time(stamp) for stamp in rows["fetched_at"].dropna()})
     fetched = " to ".join(dict.fromkeys([stamps[0], stamps[-1]])) if stamps else "not recorded"
@@ -450,23 +507,6 @@ def _summary(series: SeriesCredits) -> SeriesSummary:
 
 def _name(series: SeriesCredits) -> str:
     return series.name or f"series {series.series_id}"
-
-
-def _season_ranges(numbers: Sequence[int]) -> str:
-    """``[0, 1, 2, 3, 5]`` -> ``"Specials, 1-3, 5"``."""
-    parts: list[str] = []
-    regular = [n for n in numbers if n != 0]
-    start = previous = None
-    for number in [*regular, None]:
-        if number is not None and previous is not None and number == previous + 1:
-            previous = number
-            continue
-        if start is not None:
-            parts.append(f"{start}" if start == previous else f"{start}\u2013{previous}")
-        start = previous = number
-    if 0 in numbers:
-        parts.insert(0, "Specials")
-    return ", ".join(parts) if parts else "none"
 
 
 def _format_time(stamp: datetime) -> str:

@@ -22,16 +22,19 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from plotly.offline import get_plotlyjs
 
-from credits_analysis import cli, report
-from credits_analysis.errors import PartialLoadWarning
+from credits_analysis import cli, demo, report
+from credits_analysis.cache import RawCache, details_path, season_credits_path
+from credits_analysis.errors import ConfigError, PartialLoadWarning
 from credits_analysis.load import load_series
 from credits_analysis.report import (
+    MAX_COMPARED,
     NOTEBOOK_ONLY_TAG,
     PLOTLY_MIMETYPE,
     TMDB_ATTRIBUTION,
     NotebookExecutionError,
     ReportHeader,
     SeriesSummary,
+    build_report,
     execute_notebook,
     export_html,
 )
@@ -193,6 +196,25 @@ def test_data_in_figures_cannot_close_their_script() -> None:
     assert HOSTILE not in without_plotly_js(page)
 
 
+def test_what_the_kernel_wrote_to_stderr_stays_out_of_the_report() -> None:
+    notebook = executed(1)
+    outputs = notebook.cells[1].outputs
+    outputs.append(
+        new_output(
+            "stream",
+            name="stderr",
+            text="/tmp/ipykernel_1/2.py:1: PartialLoadWarning: not in the cache (/home/me/cache)",
+        )
+    )
+    outputs.append(new_output("stream", name="stdout", text="printed for the reader"))
+
+    page, _ = export_html(notebook, header=HEADER)
+
+    assert "PartialLoadWarning" not in page and "/home/me" not in page
+    assert "printed for the reader" in page
+    assert len(notebook.cells[1].outputs) == 3  # the executed notebook keeps everything
+
+
 def test_header_from_series_names_seasons_sources_and_failures() -> None:
     with pytest.warns(PartialLoadWarning):
         series = load_series(9000001, [1, 2, 3, 5, 42], offline=True)
@@ -201,11 +223,93 @@ def test_header_from_series_names_seasons_sources_and_failures() -> None:
 
     (summary,) = header.series
     assert summary.name == series.name and summary.series_id == 9000001
-    assert summary.seasons == "1\u20133, 5; not loaded: 42 (NotFoundError)"
+    assert summary.seasons == "1\u20133, 5 (42 not loaded)"
     assert summary.source == "data bundled with credits-analysis"
     assert summary.fetched == "2025-01-01 00:00 UTC"
     assert header.synthetic.startswith(f"Synthetic data: {series.name} is a generated series")
     assert header.language == "en-US"
+
+
+# -- checks before any work ----------------------------------------------------------------
+
+
+@pytest.fixture
+def nothing_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading or starting a kernel fails the test: the arguments must be refused first."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a series was loaded or a kernel started before the checks")
+
+    monkeypatch.setattr(report, "load_series", refuse)
+    monkeypatch.setattr(report, "execute_notebook", refuse)
+
+
+@pytest.mark.usefixtures("nothing_runs")
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        ([9000001, 9000001], "series 9000001 given more than once"),
+        ([9000001, 9000002, 9000001, 9000002], "series 9000001, 9000002 given more than once"),
+        (list(range(1, MAX_COMPARED + 2)), f"{MAX_COMPARED + 1} series given"),
+        ([], "give the id of the series"),
+    ],
+)
+def test_series_ids_are_refused_before_anything_runs(
+    tmp_path: Path, ids: list[int], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build_report(ids, tmp_path / "report.html", offline=True)
+
+
+@pytest.mark.usefixtures("nothing_runs")
+def test_out_must_name_an_html_file_that_can_be_written(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    folder = root / "reports"
+    folder.mkdir(parents=True)
+    a_file = root / "notes.txt"
+    a_file.write_text("not a folder")
+    refused = {
+        f"{root / 'new'}/": "is a folder: give the report's file name",
+        folder: "is a folder: give the report's file name",
+        root / "report": "give a name ending in .html",
+        root / "report.pdf": "give a name ending in .html",
+        a_file / "report.html": f"{a_file} is a file, not a folder",
+    }
+
+    for out, message in refused.items():
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            build_report(9000001, out, offline=True)
+
+    assert sorted(p.name for p in root.iterdir()) == ["notes.txt", "reports"]
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.usefixtures("nothing_runs")
+def test_cli_report_refuses_the_same_id_twice_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out" / "report.html"
+
+    status = cli.main(["report", "9000001", "9000001", "--out", str(out), "--offline"])
+
+    assert status == cli.EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err == "error: series 9000001 given more than once: give each id once\n"
+    assert not out.parent.exists()
+
+
+@pytest.mark.usefixtures("nothing_runs")
+def test_cli_report_to_a_folder_name_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse makes "--out dir/" Path("dir"): the trailing slash is gone by then, but a name
+    # without .html is refused all the same, so no file named "dir" appears.
+    status = cli.main(["report", "9000001", "--out", f"{tmp_path / 'out' / 'dir'}/", "--offline"])
+
+    assert status == cli.EXIT_ERROR
+    err = capsys.readouterr().err
+    assert err.startswith("error: a report is an HTML file") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
 
 
 # -- execution ------------------------------------------------------------------------------
@@ -286,6 +390,29 @@ def test_a_cell_that_runs_too_long_fails_the_run(tmp_path: Path) -> None:
     assert str(caught.value) == (
         'probe.ipynb: cell 5 (id "nap") failed with CellTimeoutError: no result after 2 s'
     )
+
+
+@pytest.mark.notebook
+def test_a_partially_loaded_series_is_reported_in_words(tmp_path: Path, cache_dir: Path) -> None:
+    series_id = 4242
+    details, payloads = demo.generate_series(series_id, seasons=4, episodes_per_season=6)
+    store = RawCache(cache_dir)
+    store.write(details_path(series_id), "en-US", json.dumps(details).encode(), url="generated")
+    for number in (1, 2):
+        body = json.dumps(payloads[number]).encode()
+        store.write(season_credits_path(series_id, number), "en-US", body, url="generated")
+
+    with pytest.warns(PartialLoadWarning):
+        built = build_report(series_id, tmp_path / "partial.html", offline=True)
+
+    assert sorted(built.series[0].failures) == [3, 4]
+    assert str(cache_dir) in str(built.series[0].failures[3])  # what must not reach the page
+    page = without_plotly_js(built.path.read_text())
+    for leak in ("Warning:", "Traceback", "/tmp", str(cache_dir), "OfflineMissError"):
+        assert leak not in page
+    assert page.count("Seasons 3\u20134 could not be loaded: not in the local cache") == 1
+    assert "<dt>Seasons</dt><dd>1\u20132 (3\u20134 not loaded)</dd>" in page
+    assert built.figures >= 10
 
 
 # -- the CLI ----------------------------------------------------------------------------------
