@@ -450,7 +450,9 @@ def _describe_cell(notebook: Path, source: str) -> str:
 def _checked_ids(series_ids: int | Sequence[int]) -> list[int]:
     ids = [series_ids] if isinstance(series_ids, int) else [int(i) for i in series_ids]
     if not ids:
-        raise ConfigError("give the id of the series to report on, or two to four to compare")
+        raise ConfigError(
+            f"give the id of the series to report on, or 2 to {MAX_COMPARED} ids to compare"
+        )
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ConfigError(
@@ -458,8 +460,8 @@ def _checked_ids(series_ids: int | Sequence[int]) -> list[int]:
         )
     if len(ids) > MAX_COMPARED:
         raise ConfigError(
-            f"{len(ids)} series given: a comparison shows two to {MAX_COMPARED} series side by "
-            "side; write several reports to cover more"
+            f"{len(ids)} series given: a comparison shows at most {MAX_COMPARED} side by side; "
+            "write several reports to cover more"
         )
     return ids
 
@@ -473,9 +475,11 @@ def _checked_out(out: Path | str, ids: Sequence[int]) -> Path:
             f"{out} is a folder: give the report's file name, e.g. {path / suggestion}"
         )
     if path.suffix.lower() not in _HTML_SUFFIXES:
+        # A name without a suffix may be a folder whose trailing slash Path() dropped.
+        folder = "" if path.suffix else f", or {path / suggestion} to write into a folder"
         raise ConfigError(
-            f"a report is an HTML file: give a name ending in .html, e.g. "
-            f"{path.with_name(path.name + '.html')}, not {out}"
+            f"a report is an HTML file: give a name ending in .html, such as "
+            f"{path.with_suffix('.html')}{folder}; not {out}"
         )
     # Its folder is created when written; a file in the way would fail only then.
     for folder in path.absolute().parents:
