@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import os
 import sys
 import traceback
 import warnings
@@ -62,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return args.handler(args, settings)
     except CreditsAnalysisError as exc:
         return _fail(exc)
+    except BrokenPipeError:
+        # The reader closed the pipe (`credits-analysis cache info | head`): stop quietly, as
+        # Unix tools do, and keep Python from complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:  # an unwritable --out, a full disk: the environment, not a bug
         return _fail(exc)
     except KeyboardInterrupt:
@@ -93,15 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def series_options() -> argparse.ArgumentParser:
-    """Parent parser of the arguments of :func:`load_series`, shared by subcommands."""
+def series_id(text: str) -> int:
+    """An argparse type: a TMDB series id, a positive whole number."""
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"a TMDB series id is a positive number, not {text}")
+    return value
+
+
+def selection_options() -> argparse.ArgumentParser:
+    """Parent parser of which seasons to load and how, shared by every loading subcommand."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument(
-        "series_id",
-        type=int,
-        metavar="SERIES_ID",
-        help="TMDB series id, e.g. 1399 (themoviedb.org/tv/1399)",
-    )
     options.add_argument(
         "--seasons",
         type=int,
@@ -120,6 +128,18 @@ def series_options() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="never touch the network (cache and bundled data only)",
+    )
+    return options
+
+
+def series_options() -> argparse.ArgumentParser:
+    """Parent parser of the arguments of :func:`load_series`, shared by subcommands."""
+    options = argparse.ArgumentParser(add_help=False, parents=[selection_options()])
+    options.add_argument(
+        "series_id",
+        type=series_id,
+        metavar="SERIES_ID",
+        help="TMDB series id, e.g. 1399 (themoviedb.org/tv/1399)",
     )
     options.add_argument(
         "--refresh", action="store_true", help="fetch again even what the cache holds fresh"
@@ -208,8 +228,8 @@ def _table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
 def _add_cache(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
         "cache",
-        help="list or delete cached responses",
-        description="List (info) or delete (clear) cached responses. PATTERN is a glob on the "
+        help="show (info) or delete (clear) cached responses",
+        description="Show (info) or delete (clear) cached responses. PATTERN is a glob on the "
         "API path, optionally with the language: 'tv/1399*', 'tv/1399/season/*', '*.fr-FR'.",
     )
     command.add_argument("action", choices=("info", "clear"))
@@ -249,13 +269,14 @@ def _cache(args: argparse.Namespace, settings: Settings) -> int:
 def _add_report(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
         "report",
+        parents=[selection_options()],
         help="write an offline HTML report of one series, or compare several",
         description="Run the explorer notebook (one SERIES_ID) or the comparison notebook "
-        "(several) and export it as one self-contained HTML file that opens offline.",
+        "(two to four) and export it as one self-contained HTML file that opens offline.",
     )
     command.add_argument(
         "series_ids",
-        type=int,
+        type=series_id,
         nargs="+",
         metavar="SERIES_ID",
         help="TMDB series id(s), e.g. 1399; two to four to compare",
@@ -268,24 +289,7 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
         help="the report to write (its folder is created if needed)",
     )
     command.add_argument(
-        "--seasons",
-        type=int,
-        nargs="+",
-        metavar="N",
-        help="season numbers, in every series (default: all)",
-    )
-    command.add_argument("--language", help="TMDB language, e.g. fr-FR (default en-US)")
-    command.add_argument(
-        "--include-specials", action="store_true", help="include season 0 (Specials)"
-    )
-    command.add_argument(
         "--show-code", action="store_true", help="keep the notebook's code cells in the report"
-    )
-    command.add_argument(
-        "--offline",
-        action="store_true",
-        default=None,
-        help="never touch the network (cache and bundled data only)",
     )
     command.set_defaults(handler=_report)
 
@@ -312,8 +316,8 @@ def _add_demo(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
         "demo",
         help="write the reports of the bundled (synthetic) demo series, offline",
-        description="Write an explorer report for each bundled demo series and a comparison "
-        "of them to DIR, from the bundled data only, and print their paths.",
+        description="Write the explorer report of the 8-season demo series and the comparison "
+        "of both demo series to DIR, from the bundled data only, and print their paths.",
     )
     command.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="output folder (created if needed)"

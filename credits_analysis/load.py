@@ -94,7 +94,8 @@ class SeriesCredits:
     seasons : pandas.DataFrame
         One row per loaded season (see :func:`credits_analysis.tidy.seasons`), with the
         ``language`` it was served in, the ``fetched_at`` (NaT when unknown) and the ``source``
-        (``network``, ``cache`` or ``bundled``) of that season's credits.
+        (``network``, ``cache``, ``bundled`` for the real samples shipped with the package, or
+        ``synthetic`` for the generated demo series) of that season's credits.
     cast, crew : pandas.DataFrame
         The loaded seasons' :func:`~credits_analysis.tidy.cast_roles` and
         :func:`~credits_analysis.tidy.crew_jobs`, concatenated; empty with every column when no
@@ -627,6 +628,9 @@ def _season_table(details: dict[str, Any], loaded: Mapping[int, _Found]) -> pd.D
     for column in ("language", "fetched_at", "source"):
         values = [getattr(loaded[n], column) for n in table["season_number"]]
         table[column] = pd.array(values, dtype=SEASON_COLUMNS[column])
+    if details.get(SYNTHETIC_KEY) is True:
+        # Generated data says so in every table it reaches, not only in the series name.
+        table["source"] = table["source"].replace("bundled", "synthetic")
     return table
 
 

@@ -198,7 +198,8 @@ def seasons(
         episode_count     Int64                episodes TMDB lists for the season
         language          string               language the credits were requested in
         fetched_at        datetime64[us, UTC]  when the credits were fetched
-        source            string               ``network``, ``cache`` or ``bundled``
+        source            string               ``network``, ``cache``, ``bundled`` or
+                                               ``synthetic`` (the generated demo series)
         ================  ===================  ============================================
 
     Raises

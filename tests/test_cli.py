@@ -438,3 +438,31 @@ def test_process_killed_while_overwriting_never_mixes_old_and_new(
     # Killed between an entry's two renames, that entry reads as absent: 3 of 4 remain.
     expected = 4 if kill_at % 2 else 3
     assert assert_cache_is_consistent(cache_dir, old, new) == expected
+
+
+@pytest.mark.parametrize("argv", [["fetch", "--", "-5"], ["report", "0", "--out", "x.html"]])
+def test_series_ids_must_be_positive(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert "a TMDB series id is a positive number" in capsys.readouterr().err
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
+    # `credits-analysis fetch 9000001 | head -0`: the reader is gone before the first line.
+    reader, writer = os.pipe()
+    os.close(reader)
+    env = {**os.environ, "CREDITS_ANALYSIS_CACHE_DIR": str(tmp_path)}
+    env.pop("TMDB_API_TOKEN", None)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "credits_analysis.cli", "fetch", "9000001"],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (0, "")

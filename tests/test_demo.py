@@ -433,7 +433,7 @@ def test_the_demo_module_rebuilds_and_prints_from_the_command_line(
 def test_bundled_demo_loads_offline_labelled_synthetic() -> None:
     series = load_series(BRIGID, offline=True, include_specials=True)
     assert series.is_synthetic and "synthetic" in series.name
-    assert set(series.seasons["source"]) == {"bundled"}
+    assert set(series.seasons["source"]) == {"synthetic"}
     assert series.seasons["season_number"].tolist() == list(range(10))
     assert not series.failures
     assert series.cast.loc[series.cast["season_number"] == 9].empty

@@ -460,14 +460,14 @@ def test_bundled_store_serves_a_series_known_only_to_it(
     monkeypatch.setattr("credits_analysis.load.data_dir", lambda: tmp_path / "bundle")
     series = load_series(777)
     assert list(series.payloads) == [1, 2, 3]
-    assert set(series.seasons["source"]) == {"bundled"}
+    assert set(series.seasons["source"]) == {"synthetic"}
     assert series.is_synthetic
     # With a token, TMDB is asked for the details first; once it has no such series the
     # bundled one is used, with a warning, and its seasons are not asked for.
     fake_tmdb.inject("tv/777", Fault(404))
     with pytest.warns(StaleDataWarning, match=r"bundled .* for tv/777, .*NotFoundError"):
         series = load(fake_tmdb, 777)
-    assert set(series.seasons["source"]) == {"bundled"}
+    assert set(series.seasons["source"]) == {"synthetic"}
     assert [r.api_path for r in fake_tmdb.requests] == ["tv/777"]
 
 
@@ -475,7 +475,7 @@ def test_bundled_demo_series_load_with_no_token() -> None:
     series = load_series(DEMO)
     assert series.is_synthetic
     assert "synthetic" in (series.name or "")
-    assert set(series.seasons["source"]) == {"bundled"}
+    assert set(series.seasons["source"]) == {"synthetic"}
     assert len(series.payloads) >= 8
 
 
@@ -497,7 +497,7 @@ def test_demo_series_never_touch_tmdb_or_the_cache(
             DEMO, settings=fake_settings(token=token), transport=transport, retry=FAST_RETRY
         )
         assert series.is_synthetic and "synthetic" in (series.name or "")
-        assert set(series.seasons["source"]) == {"bundled"}
+        assert set(series.seasons["source"]) == {"synthetic"}
         assert len(series.payloads) >= 8 and series.failures == {}
     assert fake_tmdb.count() == 0
     assert [e.api_path for e in RawCache(cache_dir).entries()] == [details_path(DEMO)]
