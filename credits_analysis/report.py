@@ -91,6 +91,7 @@ _SOURCES = {
     "network": "TMDB API (fetched for this report)",
     "cache": "TMDB API (local cache)",
     "bundled": "data bundled with credits-analysis",
+    "synthetic": "synthetic demo data bundled with credits-analysis (generated, not TMDB's)",
 }
 
 
