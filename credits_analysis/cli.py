@@ -27,6 +27,7 @@ from credits_analysis.cache import RawCache
 from credits_analysis.config import DEFAULT_BASE_URL, Settings
 from credits_analysis.errors import ConfigError, CreditsAnalysisError, PartialLoadWarning
 from credits_analysis.load import SeriesCredits, load_series
+from credits_analysis.wording import failures_by_reason, seasons_phrase
 
 __all__ = ["build_parser", "main"]
 
@@ -346,8 +347,18 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
 
 
 def _report_failures(series: SeriesCredits) -> int:
-    for n, error in series.failures.items():
-        print(f"season {n}: failed: {type(error).__name__}: {_one_line(error)}", file=sys.stderr)
+    """One line per reason seasons failed for, with the first season's full message.
+
+    Seasons usually fail together (offline, token rejected): seven copies of one long message
+    would bury the next step it gives.
+    """
+    for reason, numbers in failures_by_reason(series.failures).items():
+        first = series.failures[numbers[0]]
+        print(
+            f"{seasons_phrase(numbers, capital=True)} not loaded: {reason}\n"
+            f"  season {numbers[0]}: {type(first).__name__}: {_one_line(first)}",
+            file=sys.stderr,
+        )
     return EXIT_PARTIAL if series.failures else EXIT_OK
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,39 +19,20 @@ from pandas.io.formats.style import Styler
 
 from credits_analysis import analysis, charts
 from credits_analysis.errors import (
-    AuthError,
     DataQualityWarning,
-    NetworkError,
-    NotFoundError,
-    OfflineMissError,
     PartialLoadWarning,
-    PayloadError,
-    RateLimitedError,
-    ServerError,
     StaleDataWarning,
-    TMDBError,
 )
+from credits_analysis.wording import failures_by_reason, seasons_phrase
 
 if TYPE_CHECKING:
     from credits_analysis.load import SeriesCredits
 
-__all__ = ["MISSING", "Note", "load_note", "season_ranges", "seasons_table", "table"]
+__all__ = ["MISSING", "Note", "load_note", "seasons_table", "table"]
 
 #: What a table shows where a value is missing.
 MISSING = "\u2014"
 
-# Most specific first: BadResponseError is both a TMDBError and a PayloadError.
-_REASONS: tuple[tuple[type[Exception], str], ...] = (
-    (OfflineMissError, "not in the local cache, and nothing could be fetched (offline mode or "
-     "no TMDB token)"),
-    (NotFoundError, "not found on TMDB"),
-    (AuthError, "TMDB rejected the token"),
-    (RateLimitedError, "TMDB kept refusing requests (rate limit)"),
-    (ServerError, "TMDB kept failing (server errors)"),
-    (NetworkError, "TMDB could not be reached"),
-    (PayloadError, "their data is malformed"),
-    (TMDBError, "TMDB refused the request"),
-)  # fmt: skip
 _CAVEATS: Mapping[type[Warning], str] = {
     StaleDataWarning: "Some of this data could not be refreshed from TMDB: an older copy (an "
     "expired cache entry, or data bundled with credits-analysis) stands in and may be out of "
@@ -105,14 +86,14 @@ def load_note(series: SeriesCredits, *, warned: Sequence[warnings.WarningMessage
         sentences = [
             f"{name}: {series.cast['person_id'].nunique():,} people in the cast and "
             f"{series.crew['person_id'].nunique():,} in the crew over "
-            f"{_seasons_phrase(credited)}."
+            f"{seasons_phrase(credited)}."
         ]
     else:
         sentences = [f"{name}: no credits on TMDB yet."]
     sentences += _uncredited(series.seasons[~series.seasons["season_number"].isin(credited)])
     caveats = [
-        f"{_seasons_phrase(numbers, capital=True)} could not be loaded: {reason}."
-        for reason, numbers in _by_reason(series.failures).items()
+        f"{seasons_phrase(numbers, capital=True)} could not be loaded: {reason}."
+        for reason, numbers in failures_by_reason(series.failures).items()
     ]
     categories = {w.category for w in warned}
     caveats += [text for category, text in _CAVEATS.items() if category in categories]
@@ -191,38 +172,6 @@ def table(
     )
 
 
-def season_ranges(numbers: Iterable[int]) -> str:
-    """``[0, 1, 2, 3, 5]`` -> ``"Specials, 1-3, 5"`` (with an en dash); ``"none"`` when empty."""
-    numbers = sorted(set(numbers))
-    parts = ["Specials"] if 0 in numbers else []
-    parts += _runs([n for n in numbers if n != 0])
-    return ", ".join(parts) if parts else "none"
-
-
-def _runs(numbers: Sequence[int]) -> list[str]:
-    """``[1, 2, 3, 5]`` (sorted) -> ``["1-3", "5"]`` (en dashes)."""
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and number == runs[-1][-1] + 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    return [f"{run[0]}" if len(run) == 1 else f"{run[0]}\u2013{run[-1]}" for run in runs]
-
-
-def _seasons_phrase(numbers: Iterable[int], *, capital: bool = False) -> str:
-    """``[2, 3, 4, 6]`` -> ``"seasons 2-4 and 6"``; ``[0, 5]`` -> ``"Specials and season 5"``."""
-    numbers = sorted(set(numbers))
-    runs = _runs([n for n in numbers if n != 0])
-    parts = ["Specials"] if 0 in numbers else []
-    if runs:
-        plural = len(runs) > 1 or "\u2013" in runs[0]
-        listed = runs[0] if len(runs) == 1 else f"{', '.join(runs[:-1])} and {runs[-1]}"
-        parts.append(f"{'seasons' if plural else 'season'} {listed}")
-    phrase = " and ".join(parts)
-    return phrase[:1].upper() + phrase[1:] if capital else phrase
-
-
 def _uncredited(seasons: pd.DataFrame) -> list[str]:
     """Sentences on loaded seasons with no credits: announced ones, then aired ones."""
     today = pd.Timestamp.now().normalize()
@@ -234,16 +183,5 @@ def _uncredited(seasons: pd.DataFrame) -> list[str]:
     ):
         if len(numbers):
             verb = plural if len(numbers) > 1 else singular
-            sentences.append(f"{_seasons_phrase(numbers, capital=True)} {verb} no credits yet.")
+            sentences.append(f"{seasons_phrase(numbers, capital=True)} {verb} no credits yet.")
     return sentences
-
-
-def _by_reason(failures: Mapping[int, Exception]) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
-    for number, error in sorted(failures.items()):
-        grouped.setdefault(_reason(error), []).append(number)
-    return grouped
-
-
-def _reason(error: Exception) -> str:
-    return next((text for kind, text in _REASONS if isinstance(error, kind)), "an unexpected error")

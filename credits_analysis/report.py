@@ -42,9 +42,9 @@ from credits_analysis import __version__
 from credits_analysis._files import write_atomically
 from credits_analysis._resources import notebooks_dir
 from credits_analysis.demo import DEMO_LANGUAGE, DEMO_SERIES
-from credits_analysis.describe import season_ranges
 from credits_analysis.errors import ConfigError, CreditsAnalysisError
 from credits_analysis.load import SeriesCredits, load_series
+from credits_analysis.wording import season_ranges
 
 __all__ = [
     "COMPARISON_NOTEBOOK",

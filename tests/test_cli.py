@@ -94,14 +94,18 @@ def test_fetch_options_reach_load_series(
     assert online.count() == before + 2
 
 
-def test_partial_failure_exits_3_with_a_line_per_failed_season(
+def test_partial_failure_exits_3_with_a_line_per_reason(
     online: FakeTMDB, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    online.inject(f"tv/{SERIES}/season/3/*", Fault(404))
+    for season in (2, 4):
+        online.inject(f"tv/{SERIES}/season/{season}/*", Fault(404))
     assert run("fetch", str(SERIES)) == 3
     captured = capsys.readouterr()
-    assert "season 3:" not in captured.out
-    assert "season 3: failed: NotFoundError: TMDB has nothing at" in captured.err
+    assert "season 2:" not in captured.out and "season 3:" in captured.out
+    err = captured.err.splitlines()
+    reason = err.index("Seasons 2 and 4 not loaded: not found on TMDB")
+    assert err[reason + 1].startswith("  season 2: NotFoundError: TMDB has nothing at")
+    assert sum("not loaded" in line for line in err) == 1
     assert "Traceback" not in captured.err
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from credits_analysis import describe
+from credits_analysis import describe, wording
 from credits_analysis.errors import (
     NotFoundError,
     OfflineMissError,
@@ -37,10 +37,10 @@ def drama() -> SeriesCredits:
 
 
 def test_season_ranges_compress_runs_and_name_specials() -> None:
-    assert describe.season_ranges([5, 1, 2, 3, 0, 3]) == "Specials, 1\u20133, 5"
-    assert describe.season_ranges([7]) == "7"
-    assert describe.season_ranges([2, 4, 6]) == "2, 4, 6"
-    assert describe.season_ranges([]) == "none"
+    assert wording.season_ranges([5, 1, 2, 3, 0, 3]) == "Specials, 1\u20133, 5"
+    assert wording.season_ranges([7]) == "7"
+    assert wording.season_ranges([2, 4, 6]) == "2, 4, 6"
+    assert wording.season_ranges([]) == "none"
 
 
 def test_failed_seasons_are_one_sentence_without_paths_or_class_names(
