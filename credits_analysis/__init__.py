@@ -34,7 +34,7 @@ from credits_analysis.load import SeriesCredits, load_series
 from credits_analysis.tidy import cast_roles, crew_jobs, seasons
 
 if TYPE_CHECKING:
-    from credits_analysis import analysis, charts, demo, report, samples
+    from credits_analysis import analysis, charts, demo, describe, report, samples, wording
 
 __version__ = "0.1.0"
 
@@ -56,17 +56,19 @@ __all__ = [
     "charts",
     "crew_jobs",
     "demo",
+    "describe",
     "load_series",
     "report",
     "samples",
     "schema",
     "seasons",
     "tidy",
+    "wording",
 ]
 
 # Submodules with heavy imports (plotly, nbconvert) load on first attribute access, so the CLI
 # and `import credits_analysis` stay fast.
-_LAZY_SUBMODULES = {"analysis", "charts", "demo", "report", "samples"}
+_LAZY_SUBMODULES = {"analysis", "charts", "demo", "describe", "report", "samples", "wording"}
 
 
 def __dir__() -> list[str]:
