@@ -37,8 +37,8 @@ from credits_analysis.cache import details_path, season_credits_path
 from credits_analysis.config import Settings
 from credits_analysis.tmdb import RetryPolicy
 
-#: Shaped like a v4 Read Access Token (a JWT); recognisable in a leak check.
-TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXRlc3QtdG9rZW4ifQ.SECRET-fake-signature-4d2a"
+#: Starts like a v4 Read Access Token (eyJ...) but is an obvious fake; unique, for leak checks.
+TOKEN = "eyJfake.test-token.SECRET-4d2a-not-a-real-jwt"
 #: Base URL to give Settings with :meth:`FakeTMDB.transport` (nothing resolves it).
 MOCK_BASE_URL = "https://api.themoviedb.org/3"
 
