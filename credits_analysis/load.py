@@ -260,6 +260,8 @@ class _Gathered:
     seasons: dict[int, _Found | CreditsAnalysisError]
     #: Why the seasons were not fetched, when they were not.
     blocked: _Blocked | None
+    #: :func:`tidy.seasons` of the details, parsed once, when they were checked.
+    listed: pd.DataFrame
 
     def stand_ins(self) -> list[_Found]:
         """The bundled payloads served in place of what TMDB failed to serve."""
@@ -362,27 +364,30 @@ class _Loader:
     async def gather(self, wanted: list[int] | None, *, include_specials: bool) -> _Gathered:
         async with contextlib.AsyncExitStack() as stack:
             self._stack = stack
-            details = await self._details()
-            if isinstance(details, CreditsAnalysisError):
-                return _Gathered(self.series_id, details, [], {}, self.blocked)
+            checked = await self._details()
+            if isinstance(checked, CreditsAnalysisError):
+                no_seasons = empty_frame(SEASON_COLUMNS)
+                return _Gathered(self.series_id, checked, [], {}, self.blocked, no_seasons)
+            details, listed = checked
             numbers, seasons = _season_plan(details.payload, wanted, include_specials)
             paths = {season_credits_path(self.series_id, n): n for n in numbers if n not in seasons}
             ttl = ttl_for_series(details.payload, self.settings)
             blocked = self._blocked_after(details)
             by_path = await self._resolve(list(paths), lambda entry: ttl, blocked)
         seasons.update({paths[path]: result for path, result in by_path.items()})
-        return _Gathered(self.series_id, details, numbers, seasons, blocked)
+        return _Gathered(self.series_id, details, numbers, seasons, blocked, listed)
 
-    async def _details(self) -> _Found | CreditsAnalysisError:
+    async def _details(self) -> tuple[_Found, pd.DataFrame] | CreditsAnalysisError:
+        """The series details and their seasons table, or why they cannot be had."""
         path = details_path(self.series_id)
         ttl_of = functools.partial(_own_ttl, settings=self.settings)
         found = (await self._resolve([path], ttl_of, self.blocked))[path]
-        if isinstance(found, _Found):
-            try:
-                _check_details(found.payload, self.series_id)
-            except PayloadError as exc:
-                return exc
-        return found
+        if not isinstance(found, _Found):
+            return found
+        try:
+            return found, _listed_seasons(found.payload, self.series_id)
+        except PayloadError as exc:
+            return exc
 
     def _blocked_after(self, details: _Found) -> _Blocked | None:
         """Why the seasons are not fetched, given how the details were found."""
@@ -533,12 +538,14 @@ def _own_ttl(entry: CacheEntry, settings: Settings) -> timedelta:
     return ttl_for_series(payload if isinstance(payload, dict) else {}, settings)
 
 
-def _check_details(details: dict[str, Any], series_id: int) -> None:
-    tidy.seasons(details)  # raises PayloadError naming what is wrong
+def _listed_seasons(details: dict[str, Any], series_id: int) -> pd.DataFrame:
+    """:func:`tidy.seasons` of the details, which also checks their shape, and their series."""
+    listed = tidy.seasons(details)  # raises PayloadError naming what is wrong
     if details["id"] != series_id:
         raise PayloadError(
             f"the details served for series {series_id} are those of series {details['id']}"
         )
+    return listed
 
 
 def _season_plan(
@@ -606,7 +613,7 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         name=details.get("name"),
         language=found.language,
         details=details,
-        seasons=_season_table(details, loaded),
+        seasons=_season_table(gathered.listed, details, loaded),
         cast=cast,
         crew=crew,
         payloads={n: found.payload for n, found in loaded.items()},
@@ -621,10 +628,11 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
     return result
 
 
-def _season_table(details: dict[str, Any], loaded: Mapping[int, _Found]) -> pd.DataFrame:
-    """:func:`tidy.seasons` of the loaded seasons, each with where its credits came from."""
-    table = tidy.seasons(details)
-    table = table[table["season_number"].isin(list(loaded))].reset_index(drop=True)
+def _season_table(
+    listed: pd.DataFrame, details: dict[str, Any], loaded: Mapping[int, _Found]
+) -> pd.DataFrame:
+    """The ``listed`` seasons that loaded, each with where its credits came from."""
+    table = listed[listed["season_number"].isin(list(loaded))].reset_index(drop=True)
     for column in ("language", "fetched_at", "source"):
         values = [getattr(loaded[n], column) for n in table["season_number"]]
         table[column] = pd.array(values, dtype=SEASON_COLUMNS[column])
