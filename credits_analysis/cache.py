@@ -18,73 +18,25 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from credits_analysis._files import TEMPORARY_SUFFIX, write_atomically
-from credits_analysis.config import LANGUAGE_PATTERN, MAX_CACHE_AGE, Settings
+from credits_analysis.config import LANGUAGE_PATTERN, MAX_CACHE_AGE
+from credits_analysis.endpoints import redact_url
 from credits_analysis.errors import PayloadError
 
-__all__ = [
-    "CacheEntry",
-    "RawCache",
-    "details_path",
-    "redact_url",
-    "season_credits_path",
-    "ttl_for_series",
-]
+__all__ = ["CacheEntry", "RawCache"]
 
 _META_SUFFIX = ".meta.json"
-_CREDENTIAL_PARAMS = {"api_key", "access_token", "session_id", "guest_session_id"}
-_OVER_STATUSES = {"Ended", "Canceled"}
 # The payload or sidecar of an entry, relative to the root: {api_path}.{language}[.meta].json.
 _ENTRY_FILE = re.compile(
     rf"(?P<api_path>[^.]+)\.(?P<language>{LANGUAGE_PATTERN.pattern})(?:\.meta)?\.json"
 )
-
-
-def details_path(series_id: int) -> str:
-    """API path of a series' details: ``tv/{series_id}``."""
-    return f"tv/{int(series_id)}"
-
-
-def season_credits_path(series_id: int, season_number: int) -> str:
-    """API path of a season's aggregate credits."""
-    return f"tv/{int(series_id)}/season/{int(season_number)}/aggregate_credits"
-
-
-def ttl_for_series(details: Mapping[str, Any], settings: Settings) -> timedelta:
-    """How long entries of this series stay fresh: long once it is over, short until then.
-
-    Over means a ``status`` of Ended or Canceled with ``in_production`` false; anything else (in
-    production, returning, planned, or a status missing or unknown) may still change. Never
-    longer than :data:`credits_analysis.config.MAX_CACHE_AGE` (six months).
-    """
-    over = details.get("status") in _OVER_STATUSES and details.get("in_production") is False
-    return min(settings.ttl_ended if over else settings.ttl_ongoing, MAX_CACHE_AGE)
-
-
-def redact_url(url: str) -> str:
-    """Return ``url`` without user info, fragment or credential-carrying query parameters.
-
-    Parameter names are matched in any case (``API_KEY`` too); the host is kept as written
-    (an IPv6 address keeps its brackets).
-    """
-    parts = urlsplit(str(url))
-    netloc = parts.netloc.rpartition("@")[2]
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if k.lower() not in _CREDENTIAL_PARAMS
-        ]
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 @dataclass(frozen=True)
@@ -105,6 +57,9 @@ class CacheEntry:
         The request URL, without credentials.
     status : int
         The HTTP status of the response.
+    body : bytes
+        The payload file's bytes, as read when the entry was checked against its sidecar
+        (kept so that parsing them does not read the file again).
     """
 
     api_path: str
@@ -113,6 +68,7 @@ class CacheEntry:
     fetched_at: datetime
     url: str
     status: int
+    body: bytes = field(repr=False, compare=False)
 
     def payload(self) -> Any:
         """Parse and return the stored JSON.
@@ -123,7 +79,7 @@ class CacheEntry:
             If the stored body is not JSON (it was stored as received, so say which file).
         """
         try:
-            return json.loads(self.path.read_bytes())
+            return json.loads(self.body)
         except ValueError as exc:
             raise PayloadError(f"cache entry {self.path} is not valid JSON: {exc}") from exc
 
@@ -203,7 +159,7 @@ class RawCache:
         # and fsync per file was a third of a 20-season concurrent fetch.
         write_atomically(path, body, durable=False)
         write_atomically(meta_path, json.dumps(meta, indent=1).encode(), durable=False)
-        return CacheEntry(api_path, language, path, stamp, meta["url"], status)
+        return CacheEntry(api_path, language, path, stamp, meta["url"], status, body)
 
     def entries(self, pattern: str = "*") -> Iterator[CacheEntry]:
         """Yield the complete entries whose ``api_path.language`` matches the glob ``pattern``.
@@ -276,7 +232,7 @@ def _entry(api_path: str, language: str, path: Path, meta: Any, body: bytes) -> 
     url = meta["url"]
     if not isinstance(url, str):
         raise TypeError(f"url is a {type(url).__name__}")
-    return CacheEntry(api_path, language, path, fetched_at, url, int(meta["status"]))
+    return CacheEntry(api_path, language, path, fetched_at, url, int(meta["status"]), body)
 
 
 def _meta_path(payload_path: Path) -> Path:

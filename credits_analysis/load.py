@@ -1,78 +1,66 @@
-"""The one-line entry point: every season of a series as tidy tables.
+"""The one-line entry point: every season of a series, or of many series, as tidy tables.
+
+Loading is plan -> gather -> parse -> assemble: the series details say which seasons to load
+(the plan), :mod:`credits_analysis.sources` finds each payload in the cache, on TMDB or in the
+data bundled with the package (the gathering, with the provenance of each), the payloads become
+tidy tables in one pass (the parsing), and :class:`SeriesCredits` holds the result (the
+assembly). :func:`load_series` does it for one series; :func:`iter_series` streams many series
+through one client and one cache, and is the same path.
 
 The bundled synthetic demo series (:data:`~credits_analysis._bundled.DEMO_SERIES_IDS`) come from
-the data bundled with the package alone: they are not on TMDB and are never cached.
-
-Any other response is looked up, in order, in the user cache (while fresh), on TMDB (when a token
-is set and offline mode is off; the response is stored in the cache as received), then in the
-bundled data (a few real single-season samples). When TMDB fails, an expired cache entry stands
-in for a transient failure (timeouts, 5xx, 429) and bundled data for any failure, each with a
-:class:`~credits_analysis.errors.StaleDataWarning` saying why; once the details failed, the
-seasons are not asked for.
-
-Bundled entries are served in the language asked for when bundled in it, else in their own (the
-demo series exist in ``en-US`` only); ``SeriesCredits.seasons["language"]`` records which.
+the data bundled with the package alone: they are not on TMDB and are never cached. Once the
+details failed, the seasons are not asked for.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import functools
 import logging
 import operator
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pandas as pd
 
 from credits_analysis import tidy
-from credits_analysis._bundled import DEMO_LANGUAGE, DEMO_SERIES_IDS, SYNTHETIC_KEY
-from credits_analysis._resources import data_dir
-from credits_analysis.cache import (
-    CacheEntry,
-    RawCache,
-    details_path,
-    season_credits_path,
-    ttl_for_series,
-)
+from credits_analysis._bundled import SYNTHETIC_KEY
+from credits_analysis._sync import iterate_sync, run_sync
 from credits_analysis.config import Settings
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.errors import (
     AuthError,
-    ConfigError,
     CreditsAnalysisError,
-    NetworkError,
     NotFoundError,
     OfflineMissError,
     PartialLoadWarning,
     PayloadError,
-    RateLimitedError,
-    ServerError,
     StaleDataWarning,
-    TMDBError,
 )
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS, empty_frame
-from credits_analysis.tmdb import AsyncTMDBClient, RetryPolicy, TMDBResponse, run_sync
+from credits_analysis.sources import (
+    Blocked,
+    Found,
+    Ledger,
+    Payload,
+    Sources,
+    miss_message,
+    stand_in_message,
+    ttl_for_series,
+)
+from credits_analysis.tmdb import RetryPolicy
 
-__all__ = ["SeriesCredits", "load_series"]
+__all__ = ["SeriesCredits", "SeriesOutcome", "iter_series", "load_series"]
 
 logger = logging.getLogger(__name__)
 
-#: Real recorded payloads reachable offline, by API path; see data/samples/README.md. When they
-#: were fetched is not recorded, so their ``fetched_at`` is NaT.
-_SAMPLES: Mapping[str, str] = {
-    details_path(1399): "tv-1399",
-    season_credits_path(1399, 1): "tv-1399-season-1-aggregate_credits",
-    details_path(1396): "tv-1396",
-    season_credits_path(1396, 1): "tv-1396-season-1-aggregate_credits",
-}
-#: The recording libraries request TMDB's default language.
-_SAMPLES_LANGUAGE = "en-US"
-# Failures after which an expired cache entry is better than nothing.
-_TRANSIENT = (NetworkError, ServerError, RateLimitedError)
+#: Series in flight per allowed connection, by default: each series waits for its details before
+#: asking for its seasons, so a few more series than connections keep every connection busy.
+_SERIES_PER_CONNECTION = 2
 
 
 @dataclass(eq=False, repr=False)
@@ -127,6 +115,41 @@ class SeriesCredits:
             f"language={self.language!r}, seasons={list(self.payloads)}, "
             f"cast={len(self.cast)} rows, crew={len(self.crew)} rows, sources={sources}, "
             f"failures={failed}, is_synthetic={self.is_synthetic})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class SeriesOutcome:
+    """What loading one series of :func:`iter_series` gave.
+
+    Attributes
+    ----------
+    series_id : int
+        The TMDB series id.
+    credits : SeriesCredits | None
+        What :func:`load_series` would have returned; None when the series failed as a whole.
+    error : Exception | None
+        What :func:`load_series` would have raised (with its ``.partial``); None on success.
+    warnings : tuple[warnings.WarningMessage, ...]
+        What :func:`load_series` would have warned: partial loads, stale or bundled data
+        standing in, data quality.
+    requests : int
+        API paths asked of TMDB for this series (0 when everything came from the cache or the
+        bundled data; each path counted once, however many attempts it took).
+    """
+
+    series_id: int
+    credits: SeriesCredits | None
+    error: Exception | None
+    warnings: tuple[warnings.WarningMessage, ...]
+    requests: int
+
+    def __repr__(self) -> str:
+        error = None if self.error is None else type(self.error).__name__
+        kinds = [w.category.__name__ for w in self.warnings]
+        return (
+            f"SeriesOutcome(series_id={self.series_id}, loaded={self.credits is not None}, "
+            f"error={error}, warnings={kinds}, requests={self.requests})"
         )
 
 
@@ -212,330 +235,275 @@ def load_series(
     they did, else None, and the failures).
 
     A cache entry past its time-to-live (short for series in production, long for ended ones;
-    see :func:`credits_analysis.cache.ttl_for_series`) is still used, with a
+    see :func:`credits_analysis.sources.ttl_for_series`) is still used, with a
     :class:`StaleDataWarning`, when fetching is not allowed or TMDB keeps failing. Bundled data
     stands in, with the same warning, for whatever TMDB failed to serve.
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
-    wanted = _season_numbers(seasons)
-    loader = _Loader(
-        int(series_id),
-        settings,
-        refresh=refresh,
-        progress=progress,
-        transport=transport,
-        retry=retry,
-    )
-    gathered = run_sync(loader.gather(wanted, include_specials=include_specials))
-    # Parsing and warnings happen here, in the caller's thread (run_sync may have used a worker
-    # thread), so notebooks show the warnings with the cell and the caller's filters apply.
-    if loader.stale:
-        warnings.warn(_stale_message(loader.stale), StaleDataWarning, stacklevel=2)
-    stand_ins = gathered.stand_ins()
-    if stand_ins:
-        warnings.warn(_stand_in_message(stand_ins), StaleDataWarning, stacklevel=2)
-    return _assemble(gathered, settings)
+    plan = _Plan(_season_numbers(seasons), include_specials)
+    series_id = int(series_id)
+
+    async def gather() -> _Gathered:
+        async with Sources(settings, refresh=refresh, transport=transport, retry=retry) as found:
+            return await _gather(found, series_id, plan, progress=progress)
+
+    # Parsing happens here, in the caller's thread (run_sync may have used a worker thread), and
+    # the warnings are given here, so notebooks show them with the cell and the caller's
+    # filters apply.
+    outcome = _finish(run_sync(gather()), settings)
+    for caught in outcome.warnings:
+        warnings.warn(caught.message, caught.category, stacklevel=2)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.credits is not None
+    return outcome.credits
 
 
-# Internal records carry whole payloads: no repr, since asyncio.run formats the repr of the
-# coroutine's result when it restores its SIGINT handler (CPython 3.11), which took longer than
-# parsing the payloads.
-@dataclass(frozen=True, repr=False)
-class _Found:
-    """A payload, where it came from, and the TMDB failure it stands in for, if any."""
+def iter_series(
+    series_ids: Iterable[int],
+    *,
+    seasons: int | Iterable[int] | None = None,
+    language: str | None = None,
+    include_specials: bool = False,
+    offline: bool | None = None,
+    refresh: bool = False,
+    settings: Settings | None = None,
+    progress: bool | None = None,
+    max_in_flight: int | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+) -> Iterator[SeriesOutcome]:
+    """Load many series, yielding each one's :class:`SeriesOutcome` as soon as it is done.
 
-    api_path: str
-    payload: dict[str, Any]
-    source: str
-    fetched_at: datetime | None
-    language: str
-    instead_of: TMDBError | None = None
+    The same path as :func:`load_series`, with one TMDB client (one rate limit, one connection
+    cap) and one cache for the whole stream. Works in scripts and in notebooks alike: the
+    fetching runs in a worker thread, ahead of the consumer by at most ``max_in_flight`` series
+    in flight and as many finished ones waiting, so memory does not grow with the number of
+    ids and a slow consumer holds the fetching back.
+
+    Parameters
+    ----------
+    series_ids
+        TMDB series ids, read as the stream needs them (a generator of millions is fine; it is
+        read in the worker thread).
+    seasons, language, include_specials, offline, refresh, settings, transport, retry
+        As for :func:`load_series`, for every series.
+    progress
+        Show a progress bar counting the series done (None: no bar, since a stream is usually
+        long-running and logged otherwise).
+    max_in_flight
+        Series loading at once; default twice ``settings.max_connections``.
+
+    Yields
+    ------
+    SeriesOutcome
+        One per id, in completion order (not the order of ``series_ids``). A series that
+        failed as a whole has ``credits=None`` and the ``error`` :func:`load_series` would
+        have raised; its warnings are in ``warnings``, never emitted.
+
+    Raises
+    ------
+    AuthError
+        TMDB rejected the token: every further request would fail, so the stream stops.
+    ConfigError
+        A fetch was needed and the token is a v3 API key, or ``refresh`` cannot fetch.
+    TypeError, ValueError
+        ``seasons`` or ``max_in_flight`` is invalid (at once), or an id is not an integer
+        (when the stream reaches it).
+
+    Notes
+    -----
+    Leaving the loop early (``break``, an exception, an interrupt) cancels the series in flight
+    and closes the client before the generator returns; nothing keeps running.
+    """
+    settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
+    plan = _Plan(_season_numbers(seasons), include_specials)
+    limit = _SERIES_PER_CONNECTION * settings.max_connections
+    if max_in_flight is not None:
+        limit = operator.index(max_in_flight)
+        if limit < 1:
+            raise ValueError(f"max_in_flight must be at least 1, got {max_in_flight!r}")
+
+    def open_stream() -> AsyncIterator[_Gathered]:
+        return _gather_many(
+            series_ids,
+            settings,
+            plan,
+            refresh=refresh,
+            transport=transport,
+            retry=retry,
+            limit=limit,
+        )
+
+    return _outcomes(open_stream, settings, limit=limit, progress=bool(progress))
 
 
+def _outcomes(
+    open_stream: Any, settings: Settings, *, limit: int, progress: bool
+) -> Iterator[SeriesOutcome]:
+    """Parse each gathered series in the consumer's thread, as the stream delivers it."""
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(desc="series", unit="series")
+    try:
+        with contextlib.closing(iterate_sync(open_stream, buffer=limit)) as stream:
+            for gathered in stream:
+                outcome = _finish(gathered, settings)
+                if isinstance(outcome.error, AuthError):
+                    raise outcome.error
+                if bar is not None:
+                    bar.update()
+                yield outcome
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which seasons to load: None for every listed season (Specials only if asked)."""
+
+    wanted: list[int] | None
+    include_specials: bool
+
+
+# Internal records carry whole payloads: no repr (see sources.Payload).
 @dataclass(frozen=True, repr=False)
 class _Gathered:
     series_id: int
-    details: _Found | CreditsAnalysisError
+    details: Found
     numbers: list[int]
-    seasons: dict[int, _Found | CreditsAnalysisError]
+    seasons: dict[int, Found]
     #: Why the seasons were not fetched, when they were not.
-    blocked: _Blocked | None
+    blocked: Blocked | None
     #: :func:`tidy.seasons` of the details, parsed once, when they were checked.
     listed: pd.DataFrame
-
-    def stand_ins(self) -> list[_Found]:
-        """The bundled payloads served in place of what TMDB failed to serve."""
-        found = [self.details, *self.seasons.values()]
-        return [f for f in found if isinstance(f, _Found) and f.instead_of is not None]
+    ledger: Ledger = field(default_factory=Ledger)
+    #: An unforeseen failure of this series alone (a bug), reported as its outcome.
+    crash: Exception | None = None
 
 
-@dataclass(frozen=True)
-class _Stale:
-    entry: CacheEntry
-    ttl: timedelta
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Blocked:
-    """Why some paths are not fetched, and what one found nowhere else fails with.
-
-    Attributes
-    ----------
-    reason
-        Completes "could not be refreshed because ..." (``offline mode is on``).
-    advice
-        What to do about a path found nowhere, for its :class:`OfflineMissError`.
-    cause
-        The TMDB failure that stopped the fetching, if that is the reason: a path found
-        nowhere then fails like it (an :class:`AuthError` stays one).
-    """
-
-    reason: str
-    advice: str = ""
-    cause: TMDBError | None = None
-
-    def missing(self, path: str, settings: Settings) -> CreditsAnalysisError:
-        if self.cause is None:
-            return OfflineMissError(_miss_message([path], settings, self), missing=[path])
-        error = type(self.cause)(
-            f"{path} was not requested, since {self.reason}",
-            status=self.cause.status,
-            tmdb_code=self.cause.tmdb_code,
-        )
-        error.__cause__ = self.cause
-        return error
-
-
-def _blocked_by_settings(series_id: int, settings: Settings) -> _Blocked | None:
-    demo = " and ".join(str(i) for i in DEMO_SERIES_IDS)
-    if series_id in DEMO_SERIES_IDS:
-        return _Blocked(
-            f"series {series_id} is a bundled synthetic demo series, not on TMDB",
-            "The package's bundled data is incomplete: reinstall credits-analysis.",
-        )
-    if settings.offline:
-        return _Blocked(
-            "offline mode is on",
-            "Turn it off (unset CREDITS_ANALYSIS_OFFLINE or pass offline=False) with "
-            f"TMDB_API_TOKEN set to fetch once; the bundled demo series {demo} work offline.",
-        )
-    if not settings.token:
-        return _Blocked(
-            "no TMDB_API_TOKEN is set",
-            "Set TMDB_API_TOKEN to your TMDB API Read Access Token (themoviedb.org > Settings > "
-            f"API) to fetch, or load a bundled demo series: {demo}.",
-        )
-    return None
-
-
-class _Loader:
-    """Finds each payload in the cache, on TMDB or in the bundled data (see the module doc)."""
-
-    def __init__(
-        self,
-        series_id: int,
-        settings: Settings,
-        *,
-        refresh: bool,
-        progress: bool | None,
-        transport: httpx.AsyncBaseTransport | None,
-        retry: RetryPolicy | None,
-    ) -> None:
-        self.series_id = series_id
-        self.settings = settings
-        self.language = settings.language
-        self.cache = RawCache(settings.cache_dir)
-        self.bundled = RawCache(data_dir() / "demo", read_only=True)
-        self.refresh = refresh
-        self.progress = progress
-        self.transport = transport
-        self.retry = retry
-        # The demo series are synthetic: never on TMDB, so never fetched nor cached.
-        self.reads_cache = not (refresh or series_id in DEMO_SERIES_IDS)
-        #: Why nothing is fetched in this load; None when fetching is allowed.
-        self.blocked = _blocked_by_settings(series_id, settings)
-        self.stale: list[_Stale] = []
-        if refresh and self.blocked is not None:
-            raise ConfigError(f"refresh=True needs to fetch from TMDB, but {self.blocked.reason}")
-        self._client: AsyncTMDBClient | None = None
-        self._stack: contextlib.AsyncExitStack | None = None
-
-    async def gather(self, wanted: list[int] | None, *, include_specials: bool) -> _Gathered:
-        async with contextlib.AsyncExitStack() as stack:
-            self._stack = stack
-            checked = await self._details()
-            if isinstance(checked, CreditsAnalysisError):
-                no_seasons = empty_frame(SEASON_COLUMNS)
-                return _Gathered(self.series_id, checked, [], {}, self.blocked, no_seasons)
-            details, listed = checked
-            numbers, seasons = _season_plan(details.payload, wanted, include_specials)
-            paths = {season_credits_path(self.series_id, n): n for n in numbers if n not in seasons}
-            ttl = ttl_for_series(details.payload, self.settings)
-            blocked = self._blocked_after(details)
-            by_path = await self._resolve(list(paths), lambda entry: ttl, blocked)
-        seasons.update({paths[path]: result for path, result in by_path.items()})
-        return _Gathered(self.series_id, details, numbers, seasons, blocked, listed)
-
-    async def _details(self) -> tuple[_Found, pd.DataFrame] | CreditsAnalysisError:
-        """The series details and their seasons table, or why they cannot be had."""
-        path = details_path(self.series_id)
-        ttl_of = functools.partial(_own_ttl, settings=self.settings)
-        found = (await self._resolve([path], ttl_of, self.blocked))[path]
-        if not isinstance(found, _Found):
-            return found
+async def _gather_many(
+    series_ids: Iterable[int],
+    settings: Settings,
+    plan: _Plan,
+    *,
+    refresh: bool,
+    transport: httpx.AsyncBaseTransport | None,
+    retry: RetryPolicy | None,
+    limit: int,
+) -> AsyncIterator[_Gathered]:
+    """Gather every series of ``series_ids``, at most ``limit`` at once, in completion order."""
+    async with Sources(settings, refresh=refresh, transport=transport, retry=retry) as sources:
+        remaining = iter(series_ids)
+        exhausted = False
+        pending: set[asyncio.Task[_Gathered]] = set()
         try:
-            return found, _listed_seasons(found.payload, self.series_id)
-        except PayloadError as exc:
-            return exc
-
-    def _blocked_after(self, details: _Found) -> _Blocked | None:
-        """Why the seasons are not fetched, given how the details were found."""
-        if details.instead_of is not None:
-            # Asking again would fail again (or retry for as long): no season is requested.
-            return _Blocked(
-                f"TMDB failed for the series details: {details.instead_of}",
-                cause=details.instead_of,
-            )
-        return self.blocked
-
-    async def _resolve(
-        self,
-        paths: list[str],
-        ttl_of: Callable[[CacheEntry], timedelta],
-        blocked: _Blocked | None,
-    ) -> dict[str, _Found | CreditsAnalysisError]:
-        results: dict[str, _Found | CreditsAnalysisError] = {}
-        expired: dict[str, tuple[CacheEntry, timedelta]] = {}
-        to_fetch: list[str] = []
-        for path in paths:
-            entry = self.cache.read(path, self.language) if self.reads_cache else None
-            if entry is not None:
-                ttl = ttl_of(entry)
-                if entry.is_fresh(ttl):
-                    logger.debug("cache hit %s (%s)", path, self.language)
-                    results[path] = _from_entry(entry, "cache")
-                    continue
-                expired[path] = (entry, ttl)
-            if blocked is None:
-                to_fetch.append(path)
-            elif path in expired:
-                results[path] = self._stale(*expired[path], blocked.reason)
-            else:
-                results[path] = self._bundled(path, blocked.cause) or blocked.missing(
-                    path, self.settings
-                )
-        fetched = await self._fetch(to_fetch) if to_fetch else {}
-        for path, result in fetched.items():
-            if isinstance(result, TMDBResponse):
-                results[path] = _Found(
-                    path, result.payload, "network", result.fetched_at, result.language
-                )
-            else:
-                results[path] = self._instead(path, result, expired.get(path))
-        return {path: results[path] for path in paths}
-
-    def _instead(
-        self, path: str, error: TMDBError, expired: tuple[CacheEntry, timedelta] | None
-    ) -> _Found | CreditsAnalysisError:
-        """What stands in for TMDB's answer to ``path`` when fetching it failed with ``error``."""
-        if isinstance(error, _TRANSIENT) and expired is not None:
-            return self._stale(*expired, f"TMDB failed: {error}")
-        return self._bundled(path, error) or error
-
-    def _stale(
-        self, entry: CacheEntry, ttl: timedelta, reason: str
-    ) -> _Found | CreditsAnalysisError:
-        self.stale.append(_Stale(entry, ttl, reason))
-        return _from_entry(entry, "cache")
-
-    async def _fetch(self, paths: list[str]) -> dict[str, TMDBResponse | TMDBError]:
-        assert self._stack is not None, "only called within gather()"
-        if self._client is None:
-            self._client = await self._stack.enter_async_context(
-                AsyncTMDBClient(self.settings, transport=self.transport, retry=self.retry)
-            )
-        show = self.progress if self.progress is not None else len(paths) > 1
-        bar = None
-        if show:
-            # Imported here: in a kernel without ipywidgets tqdm.auto warns on import, which
-            # loads that never touch the network should not trigger.
-            from tqdm.auto import tqdm
-
-            bar = self._stack.enter_context(
-                tqdm(total=len(paths), desc=f"TMDB series {self.series_id}", unit="request")
-            )
-
-        def on_result(path: str, result: TMDBResponse | TMDBError) -> None:
-            # Stored as each response arrives: a process killed mid-fetch keeps what it got.
-            if isinstance(result, TMDBResponse):
-                self._store(result)
-            if bar is not None:
-                bar.update()
-
-        return await self._client.get_many(paths, language=self.language, on_result=on_result)
-
-    def _store(self, response: TMDBResponse) -> None:
-        try:
-            self.cache.write(
-                response.api_path,
-                response.language,
-                response.body,
-                url=response.url,
-                status=response.status,
-                fetched_at=response.fetched_at,
-            )
-        except OSError as exc:
-            # The data is in hand; an unwritable cache costs a re-fetch next time, not this load.
-            logger.warning("could not cache %s in %s: %s", response.api_path, self.cache.root, exc)
-
-    def _bundled(
-        self, path: str, instead_of: TMDBError | None = None
-    ) -> _Found | CreditsAnalysisError | None:
-        """The bundled payload of ``path``: in the language asked for if bundled so, else its own.
-
-        ``instead_of`` is the TMDB failure it stands in for, if any.
-        """
-        for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
-            entry = self.bundled.read(path, language)
-            if entry is not None:
-                return _from_entry(entry, "bundled", instead_of)
-        sample = _SAMPLES.get(path)
-        if sample is None:
-            return None
-        from credits_analysis import samples
-
-        payload = samples.load(sample)
-        return _Found(path, payload, "bundled", None, _SAMPLES_LANGUAGE, instead_of)
+            while True:
+                while not exhausted and len(pending) < limit:
+                    series_id = next(remaining, None)
+                    if series_id is None:
+                        exhausted = True
+                    else:
+                        one = _gather_alone(sources, _series_id(series_id), plan)
+                        pending.add(asyncio.create_task(one))
+                if not pending:
+                    return
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    yield task.result()
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
-def _miss_message(paths: list[str], settings: Settings, blocked: _Blocked) -> str:
-    where = (
-        f"{', '.join(paths)} ({settings.language}) {'is' if len(paths) == 1 else 'are'} neither "
-        f"in the cache ({settings.cache_dir}) nor bundled"
+async def _gather_alone(sources: Sources, series_id: int, plan: _Plan) -> _Gathered:
+    """:func:`_gather`, with an unforeseen failure kept to this series."""
+    try:
+        return await _gather(sources, series_id, plan, progress=False)
+    except CreditsAnalysisError:
+        raise  # a ConfigError: the settings, so every series, are wrong
+    except Exception as exc:
+        logger.debug("series %s failed unexpectedly", series_id, exc_info=exc)
+        nothing = empty_frame(SEASON_COLUMNS)
+        return _Gathered(series_id, exc, [], {}, None, nothing, crash=exc)  # type: ignore[arg-type]
+
+
+def _series_id(value: Any) -> int:
+    if isinstance(value, bool | str | bytes):
+        raise TypeError(f"series ids must be ints, got {value!r}")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"series ids must be ints, got {value!r}") from None
+
+
+async def _gather(
+    sources: Sources, series_id: int, plan: _Plan, *, progress: bool | None
+) -> _Gathered:
+    """The details of ``series_id``, then the seasons they list that ``plan`` asks for."""
+    ledger = Ledger()
+    blocked = sources.blocked(series_id)
+    settings = sources.settings
+    path = details_path(series_id)
+
+    def details_ttl(found: Found) -> timedelta:
+        # Cached details say themselves whether the series is still running.
+        return (
+            ttl_for_series(found.payload, settings) if isinstance(found, Payload) else timedelta(0)
+        )
+
+    found = await sources.find(
+        series_id, [path], ttl_of=details_ttl, blocked=blocked, ledger=ledger, progress=progress
     )
-    return f"{blocked.reason} and {where}. {blocked.advice}"
+    details = found[path]
+    if isinstance(details, Payload):
+        try:
+            listed = _listed_seasons(details.payload, series_id)
+        except PayloadError as exc:
+            details = exc
+    if not isinstance(details, Payload):
+        return _Gathered(series_id, details, [], {}, blocked, empty_frame(SEASON_COLUMNS), ledger)
+    numbers, seasons = _season_plan(details.payload, listed, plan)
+    paths = {season_credits_path(series_id, n): n for n in numbers if n not in seasons}
+    ttl = ttl_for_series(details.payload, settings)
+    blocked = Blocked.after(details) or blocked
+    by_path = await sources.find(
+        series_id,
+        list(paths),
+        ttl_of=lambda _: ttl,
+        blocked=blocked,
+        ledger=ledger,
+        progress=progress,
+    )
+    seasons.update({paths[path]: result for path, result in by_path.items()})
+    return _Gathered(series_id, details, numbers, seasons, blocked, listed, ledger)
 
 
-def _from_entry(
-    entry: CacheEntry, source: str, instead_of: TMDBError | None = None
-) -> _Found | CreditsAnalysisError:
-    try:
-        payload = entry.payload()
-    except PayloadError as exc:
-        return exc
-    if not isinstance(payload, dict):
-        return PayloadError(f"{entry.path} holds a JSON {type(payload).__name__}, not an object")
-    return _Found(entry.api_path, payload, source, entry.fetched_at, entry.language, instead_of)
-
-
-def _own_ttl(entry: CacheEntry, settings: Settings) -> timedelta:
-    """Time-to-live of a cached details payload, which says itself whether the series is running."""
-    try:
-        payload = entry.payload()
-    except PayloadError:
-        return timedelta(0)
-    return ttl_for_series(payload if isinstance(payload, dict) else {}, settings)
+def _finish(gathered: _Gathered, settings: Settings) -> SeriesOutcome:
+    """Parse and assemble a gathered series, holding its warnings and error in the outcome."""
+    if gathered.crash is not None:
+        return SeriesOutcome(gathered.series_id, None, gathered.crash, (), gathered.ledger.requests)
+    credits: SeriesCredits | None = None
+    error: Exception | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for message in (
+            gathered.ledger.stale_message(),
+            stand_in_message([gathered.details, *gathered.seasons.values()]),
+        ):
+            if message is not None:
+                warnings.warn(message, StaleDataWarning, stacklevel=1)
+        try:
+            credits = _assemble(gathered, settings)
+        except CreditsAnalysisError as exc:
+            error = exc
+    return SeriesOutcome(
+        gathered.series_id, credits, error, tuple(caught), gathered.ledger.requests
+    )
 
 
 def _listed_seasons(details: dict[str, Any], series_id: int) -> pd.DataFrame:
@@ -549,22 +517,22 @@ def _listed_seasons(details: dict[str, Any], series_id: int) -> pd.DataFrame:
 
 
 def _season_plan(
-    details: dict[str, Any], wanted: list[int] | None, include_specials: bool
-) -> tuple[list[int], dict[int, _Found | CreditsAnalysisError]]:
+    details: dict[str, Any], listed: pd.DataFrame, plan: _Plan
+) -> tuple[list[int], dict[int, Found]]:
     """The season numbers to load, and a NotFoundError for each one the details do not list."""
-    listed = [s["season_number"] for s in details["seasons"]]
-    if wanted is None:
-        numbers = [n for n in listed if n != 0 or include_specials]
+    numbers_listed = listed["season_number"].tolist()
+    if plan.wanted is None:
+        numbers = [n for n in numbers_listed if n != 0 or plan.include_specials]
     else:
-        numbers = [n for n in listed if n in wanted]
-        numbers += [n for n in wanted if n not in listed]
-    unlisted: dict[int, _Found | CreditsAnalysisError] = {
+        numbers = [n for n in numbers_listed if n in plan.wanted]
+        numbers += [n for n in plan.wanted if n not in numbers_listed]
+    unlisted: dict[int, Found] = {
         n: NotFoundError(
             f"season {n} is not listed in the details of series {details['id']} "
-            f"({details.get('name')!r}); its seasons are {listed}."
+            f"({details.get('name')!r}); its seasons are {numbers_listed}."
         )
         for n in numbers
-        if n not in listed
+        if n not in numbers_listed
     }
     return numbers, unlisted
 
@@ -589,14 +557,14 @@ def _season_numbers(seasons: int | Iterable[int] | None) -> list[int] | None:
 def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
     found = gathered.details
     if isinstance(found, CreditsAnalysisError):
-        found.partial = _nothing_loaded(gathered.series_id, settings)  # type: ignore[attr-defined]
+        found.partial = _nothing_loaded(gathered.series_id, settings)
         raise found
     details = found.payload
-    failures: dict[int, Exception] = {}
-    loaded: dict[int, _Found] = {}
+    failures: dict[int, CreditsAnalysisError] = {}
+    loaded: dict[int, Payload] = {}
     for n in gathered.numbers:
         result = gathered.seasons[n]
-        if isinstance(result, Exception):
+        if isinstance(result, CreditsAnalysisError):
             failures[n] = result
         else:
             loaded[n] = result
@@ -613,32 +581,27 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         name=details.get("name"),
         language=found.language,
         details=details,
-        seasons=_season_table(gathered.listed, details, loaded),
+        seasons=_season_table(gathered.listed, loaded),
         cast=cast,
         crew=crew,
         payloads={n: found.payload for n, found in loaded.items()},
-        failures=failures,
+        failures=dict(failures),
         is_synthetic=details.get(SYNTHETIC_KEY) is True,
     )
     auth = next((e for e in failures.values() if isinstance(e, AuthError)), None)
     if auth is not None or (gathered.numbers and not loaded):
-        raise _fatal(auth, result, settings, gathered.blocked)
+        raise _fatal(auth, result, failures, settings, gathered.blocked)
     if failures:
-        warnings.warn(_partial_message(result), PartialLoadWarning, stacklevel=3)
+        warnings.warn(_partial_message(result), PartialLoadWarning, stacklevel=1)
     return result
 
 
-def _season_table(
-    listed: pd.DataFrame, details: dict[str, Any], loaded: Mapping[int, _Found]
-) -> pd.DataFrame:
+def _season_table(listed: pd.DataFrame, loaded: Mapping[int, Payload]) -> pd.DataFrame:
     """The ``listed`` seasons that loaded, each with where its credits came from."""
     table = listed[listed["season_number"].isin(list(loaded))].reset_index(drop=True)
     for column in ("language", "fetched_at", "source"):
         values = [getattr(loaded[n], column) for n in table["season_number"]]
         table[column] = pd.array(values, dtype=SEASON_COLUMNS[column])
-    if details.get(SYNTHETIC_KEY) is True:
-        # Generated data says so in every table it reaches, not only in the series name.
-        table["source"] = table["source"].replace("bundled", "synthetic")
     return table
 
 
@@ -656,20 +619,23 @@ def _nothing_loaded(series_id: int, settings: Settings) -> SeriesCredits:
 
 
 def _fatal(
-    auth: AuthError | None, result: SeriesCredits, settings: Settings, blocked: _Blocked | None
-) -> Exception:
-    failures = result.failures
-    error: Exception
+    auth: AuthError | None,
+    result: SeriesCredits,
+    failures: Mapping[int, CreditsAnalysisError],
+    settings: Settings,
+    blocked: Blocked | None,
+) -> CreditsAnalysisError:
+    error: CreditsAnalysisError
     misses = [e for e in failures.values() if isinstance(e, OfflineMissError)]
     if auth is None and blocked is not None and len(misses) == len(failures):
         missing = [path for miss in misses for path in miss.missing]
-        error = OfflineMissError(_miss_message(missing, settings, blocked), missing=missing)
+        error = OfflineMissError(miss_message(missing, settings, blocked), missing=missing)
     else:
         error = auth or next(iter(failures.values()))
         error.add_note(
             f"seasons that failed: {_failure_summary(failures)}; loaded: {list(result.payloads)}"
         )
-    error.partial = result  # type: ignore[attr-defined]
+    error.partial = result
     return error
 
 
@@ -687,55 +653,29 @@ def _failure_summary(failures: Mapping[int, Exception]) -> str:
     )
 
 
-def _stale_message(stale: list[_Stale]) -> str:
-    now = datetime.now(UTC)
-    oldest = max(stale, key=lambda s: s.entry.age(now))
-    days = oldest.entry.age(now).total_seconds() / 86400
-    return (
-        f"using {len(stale)} expired cache entr{'y' if len(stale) == 1 else 'ies'} "
-        f"({', '.join(s.entry.api_path for s in stale)}); the oldest was fetched {days:.1f} "
-        f"days ago (time-to-live {oldest.ttl.total_seconds() / 86400:g} days) and could not be "
-        f"refreshed because {oldest.reason}."
-    )
-
-
-def _stand_in_message(stand_ins: list[_Found]) -> str:
-    paths = ", ".join(f.api_path for f in stand_ins)
-    languages = ", ".join(dict.fromkeys(f.language for f in stand_ins))
-    causes = "; ".join(
-        dict.fromkeys(f"{type(f.instead_of).__name__}: {f.instead_of}" for f in stand_ins)
-    )
-    return (
-        f"using the data bundled with the package ({languages}) for {paths}, since TMDB "
-        f"failed: {causes}"
-    )
-
-
 def _parse(
-    loaded: Mapping[int, _Found], series_id: int
+    loaded: Mapping[int, Payload], series_id: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, PayloadError]]:
     """Cast and crew of every loaded season, and the seasons whose payload does not parse.
 
     The whole series is converted in one pass; only when that fails is each season parsed
     alone, to name the bad ones, and the good ones converted again. Warnings (unknown gender
-    codes) are held back until the conversion that is kept, so each is given once, at the
-    caller of :func:`load_series`.
+    codes) of the failed pass are dropped, so each is given once, by the conversion kept.
     """
     payloads = {n: found.payload for n, found in loaded.items()}
-    failed: dict[int, PayloadError] = {}
+    failed: dict[int, PayloadError] | None = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             cast, crew = _cast_and_crew(payloads, series_id)
         except PayloadError:
             failed = _unparsed(payloads, series_id)
-            caught.clear()
-            good = {n: p for n, p in payloads.items() if n not in failed}
-            cast, crew = _cast_and_crew(good, series_id)
-    for warning in caught:
-        # _parse <- _assemble <- load_series <- the caller
-        warnings.warn(warning.message, warning.category, stacklevel=4)
-    return cast, crew, failed
+    if failed is None:
+        for warning in caught:
+            warnings.warn(warning.message, warning.category, stacklevel=1)
+        return cast, crew, {}
+    good = {n: p for n, p in payloads.items() if n not in failed}
+    return (*_cast_and_crew(good, series_id), failed)
 
 
 def _cast_and_crew(

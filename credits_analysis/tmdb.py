@@ -7,25 +7,23 @@ timeouts and connection errors with exponential backoff and full jitter (or the 
 ``Retry-After``). Other 4xx are never retried. Every failure is a typed
 :class:`credits_analysis.errors.TMDBError` whose message says what to do next.
 
-:class:`TMDBClient` and :func:`run_sync` run the async core from blocking code, including inside
-a running event loop (a Jupyter kernel), where ``asyncio.run`` alone would fail.
+:class:`TMDBClient` runs the async core from blocking code, including inside a running event loop
+(a Jupyter kernel), through :func:`credits_analysis._sync.run_sync`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import json
 import logging
 import ssl
-import threading
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -33,8 +31,9 @@ from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
-from credits_analysis.cache import redact_url
+from credits_analysis._sync import run_sync
 from credits_analysis.config import Settings
+from credits_analysis.endpoints import redact_url
 from credits_analysis.errors import (
     AuthError,
     BadResponseError,
@@ -46,11 +45,10 @@ from credits_analysis.errors import (
     TMDBError,
 )
 
-__all__ = ["AsyncTMDBClient", "RetryPolicy", "TMDBClient", "TMDBResponse", "run_sync"]
+__all__ = ["AsyncTMDBClient", "RetryPolicy", "TMDBClient", "TMDBResponse"]
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
 #: Called by :meth:`AsyncTMDBClient.get_many` as each request completes.
 ResultCallback = Callable[[str, "TMDBResponse | TMDBError"], None]
 
@@ -591,53 +589,3 @@ class TMDBClient:
 
     def _async(self) -> AsyncTMDBClient:
         return AsyncTMDBClient(self.settings, transport=self._transport, retry=self._retry)
-
-
-def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine`` to completion from blocking code and return its result.
-
-    Without a running event loop this is ``asyncio.run``. Inside one (a Jupyter kernel, or any
-    async caller of a blocking function) ``asyncio.run`` raises, and waiting on the running loop
-    would deadlock, so the coroutine runs on a fresh loop in a worker thread while the caller
-    blocks. An interrupt (Ctrl-C, the notebook's stop button) cancels it there.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        in_loop = False
-    else:
-        in_loop = True
-    return _run_in_worker_thread(coroutine) if in_loop else asyncio.run(coroutine)
-
-
-def _run_in_worker_thread(coroutine: Coroutine[Any, Any, T]) -> T:
-    box: dict[str, Any] = {}
-    loop_ready = threading.Event()
-
-    def work() -> None:
-        with asyncio.Runner() as runner:
-            box["loop"] = runner.get_loop()
-            loop_ready.set()
-            try:
-                box["value"] = runner.run(coroutine)
-            except BaseException as exc:  # re-raised in the caller's thread
-                box["error"] = exc
-
-    worker = threading.Thread(target=work, name="credits-analysis-fetch", daemon=True)
-    worker.start()
-    try:
-        worker.join()
-    except BaseException:
-        loop_ready.wait()
-        with contextlib.suppress(RuntimeError):  # the loop already finished and closed
-            box["loop"].call_soon_threadsafe(_cancel_all, box["loop"])
-        worker.join()
-        raise
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
-def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
-    for task in asyncio.all_tasks(loop):
-        task.cancel()

@@ -33,8 +33,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from credits_analysis import demo, samples
-from credits_analysis.cache import details_path, season_credits_path
 from credits_analysis.config import Settings
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.tmdb import RetryPolicy
 
 #: Starts like a v4 Read Access Token (eyJ...) but is an obvious fake; unique, for leak checks.

@@ -11,15 +11,11 @@ from typing import Any
 import pytest
 
 from credits_analysis import cache as cache_module
-from credits_analysis.cache import (
-    RawCache,
-    details_path,
-    redact_url,
-    season_credits_path,
-    ttl_for_series,
-)
+from credits_analysis.cache import RawCache
 from credits_analysis.config import MAX_CACHE_AGE, Settings
+from credits_analysis.endpoints import details_path, redact_url, season_credits_path
 from credits_analysis.errors import PayloadError
+from credits_analysis.sources import ttl_for_series
 
 SEASON = season_credits_path(1399, 1)
 URL = "https://api.themoviedb.org/3/tv/1399/season/1/aggregate_credits?language=en-US"

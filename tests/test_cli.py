@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 
 from credits_analysis import cli
-from credits_analysis.cache import RawCache, season_credits_path
+from credits_analysis.cache import RawCache
 from credits_analysis.cli import main
 from credits_analysis.config import Settings
+from credits_analysis.endpoints import season_credits_path
 from credits_analysis.load import load_series
 from credits_analysis.schema import CAST_COLUMNS, SEASON_COLUMNS
 from tests.fake_tmdb import TOKEN, FakeTMDB, Fault

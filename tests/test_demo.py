@@ -12,8 +12,9 @@ import pytest
 
 from credits_analysis import demo, samples, tidy
 from credits_analysis._resources import data_dir
-from credits_analysis.cache import RawCache, details_path, season_credits_path
+from credits_analysis.cache import RawCache
 from credits_analysis.demo.__main__ import main
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.load import load_series
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
 from tests.fake_tmdb import FakeTMDB, fake_settings

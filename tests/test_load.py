@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 
 from credits_analysis import tidy
-from credits_analysis.cache import RawCache, details_path, season_credits_path
+from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.errors import (
     AuthError,
     BadResponseError,
@@ -457,7 +458,7 @@ def test_bundled_store_serves_a_series_known_only_to_it(
 
     details, payloads = demo.generate_series(777, seasons=3)
     _bundle(tmp_path / "bundle" / "demo", details, payloads)
-    monkeypatch.setattr("credits_analysis.load.data_dir", lambda: tmp_path / "bundle")
+    monkeypatch.setattr("credits_analysis.sources.data_dir", lambda: tmp_path / "bundle")
     series = load_series(777)
     assert list(series.payloads) == [1, 2, 3]
     assert set(series.seasons["source"]) == {"synthetic"}

@@ -23,7 +23,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from plotly.offline import get_plotlyjs
 
 from credits_analysis import cli, demo, report
-from credits_analysis.cache import RawCache, details_path, season_credits_path
+from credits_analysis.cache import RawCache
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.errors import ConfigError, PartialLoadWarning
 from credits_analysis.load import load_series
 from credits_analysis.report import (

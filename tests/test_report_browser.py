@@ -28,8 +28,9 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route, sync_playwright
 
 from credits_analysis import samples
-from credits_analysis.cache import RawCache, details_path, season_credits_path
+from credits_analysis.cache import RawCache
 from credits_analysis.demo import DEMO_SERIES
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.report import PLOTLY_MIMETYPE, Report, build_report
 
 CHROMIUM = shutil.which("chromium")

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from credits_analysis._sync import run_sync
 from credits_analysis.errors import (
     AuthError,
     BadResponseError,
@@ -35,7 +36,6 @@ from credits_analysis.tmdb import (
     TMDBClient,
     TMDBResponse,
     _retry_after_seconds,
-    run_sync,
 )
 from tests.fake_tmdb import (
     FAST_RETRY,

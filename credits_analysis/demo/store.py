@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from credits_analysis._bundled import DEMO_LANGUAGE
-from credits_analysis.cache import CacheEntry, RawCache, details_path, season_credits_path
+from credits_analysis.cache import CacheEntry, RawCache
 from credits_analysis.demo.generator import DEMO_SERIES, generate_series
+from credits_analysis.endpoints import details_path, season_credits_path
 
 __all__ = ["DEMO_FETCHED_AT", "DEMO_LANGUAGE", "write_demo_data"]
 

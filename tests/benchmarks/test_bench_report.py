@@ -21,7 +21,8 @@ from plotly.offline import get_plotlyjs
 
 from credits_analysis import demo
 from credits_analysis._resources import notebooks_dir
-from credits_analysis.cache import RawCache, details_path, season_credits_path
+from credits_analysis.cache import RawCache
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.report import EXPLORER_NOTEBOOK, Report, build_report, execute_notebook
 
 SCALE_ID = 9_100_040
