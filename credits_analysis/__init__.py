@@ -18,35 +18,47 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from credits_analysis import schema, tidy
+from credits_analysis._version import __version__
 from credits_analysis.config import Settings
 from credits_analysis.errors import (
     AuthError,
+    BadResponseError,
+    ClientRequestError,
+    ConfigError,
     CreditsAnalysisError,
+    DataQualityWarning,
+    NetworkError,
     NotFoundError,
     OfflineMissError,
     PartialLoadWarning,
     PayloadError,
     RateLimitedError,
+    ServerError,
     StaleDataWarning,
     TMDBError,
 )
-from credits_analysis.load import SeriesCredits, load_series
+from credits_analysis.load import SeriesCredits, SeriesOutcome, iter_series, load_series
 from credits_analysis.tidy import cast_roles, crew_jobs, seasons
 
 if TYPE_CHECKING:
     from credits_analysis import analysis, charts, demo, describe, report, samples, wording
 
-__version__ = "0.1.0"
-
 __all__ = [
     "AuthError",
+    "BadResponseError",
+    "ClientRequestError",
+    "ConfigError",
     "CreditsAnalysisError",
+    "DataQualityWarning",
+    "NetworkError",
     "NotFoundError",
     "OfflineMissError",
     "PartialLoadWarning",
     "PayloadError",
     "RateLimitedError",
     "SeriesCredits",
+    "SeriesOutcome",
+    "ServerError",
     "Settings",
     "StaleDataWarning",
     "TMDBError",
@@ -57,6 +69,7 @@ __all__ = [
     "crew_jobs",
     "demo",
     "describe",
+    "iter_series",
     "load_series",
     "report",
     "samples",

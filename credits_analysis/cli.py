@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from credits_analysis import __version__
 from credits_analysis._files import write_all_atomically
+from credits_analysis._version import __version__
 from credits_analysis.cache import RawCache
 from credits_analysis.config import DEFAULT_BASE_URL, Settings
 from credits_analysis.errors import ConfigError, CreditsAnalysisError, PartialLoadWarning

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from credits_analysis import analysis, charts
+from credits_analysis import analysis
 from credits_analysis.errors import (
     DataQualityWarning,
     PartialLoadWarning,
     StaleDataWarning,
 )
-from credits_analysis.wording import failures_by_reason, seasons_phrase
+from credits_analysis.wording import failures_by_reason, season_label, seasons_phrase
 
 if TYPE_CHECKING:
     from credits_analysis.load import SeriesCredits
@@ -128,7 +128,7 @@ def seasons_table(series: SeriesCredits) -> Styler:
 
     frame = pd.DataFrame(
         {
-            "Season": seasons.index.map(charts.season_label),
+            "Season": seasons.index.map(season_label),
             "Name": seasons["name"],
             "First aired": seasons["air_date"],
             "Episodes": seasons["episode_count"],

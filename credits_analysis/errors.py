@@ -7,6 +7,11 @@ into a message.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from credits_analysis.records import SeriesCredits
+
 __all__ = [
     "AuthError",
     "BadResponseError",
@@ -27,7 +32,17 @@ __all__ = [
 
 
 class CreditsAnalysisError(Exception):
-    """Base class of every error raised by credits_analysis."""
+    """Base class of every error raised by credits_analysis.
+
+    Attributes
+    ----------
+    partial : SeriesCredits | None
+        Set on the error :func:`~credits_analysis.load_series` raises (and a
+        :class:`~credits_analysis.SeriesOutcome` holds) when a series failed as a whole: what
+        did load, the details if they did, and the failures. None on any other error.
+    """
+
+    partial: SeriesCredits | None = None
 
 
 class ConfigError(CreditsAnalysisError, ValueError):

@@ -41,6 +41,7 @@ from credits_analysis.errors import (
     PayloadError,
     StaleDataWarning,
 )
+from credits_analysis.records import SeriesCredits, SeriesOutcome
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS, empty_frame
 from credits_analysis.sources import (
     Blocked,
@@ -61,96 +62,6 @@ logger = logging.getLogger(__name__)
 #: Series in flight per allowed connection, by default: each series waits for its details before
 #: asking for its seasons, so a few more series than connections keep every connection busy.
 _SERIES_PER_CONNECTION = 2
-
-
-@dataclass(eq=False, repr=False)
-class SeriesCredits:
-    """Every loaded season of a series, as tidy tables, with the raw payloads they came from.
-
-    Attributes
-    ----------
-    series_id : int
-        The TMDB series id.
-    name : str | None
-        The series name from its details.
-    language : str
-        The language the details were served in: the one asked for, unless bundled data in
-        another language stood in (the demo series exist in ``en-US`` only).
-    details : dict | None
-        The raw ``/tv/{series_id}`` payload; None only in the ``.partial`` of an error raised
-        because the details failed.
-    seasons : pandas.DataFrame
-        One row per loaded season (see :func:`credits_analysis.tidy.seasons`), with the
-        ``language`` it was served in, the ``fetched_at`` (NaT when unknown) and the ``source``
-        (``network``, ``cache``, ``bundled`` for the real samples shipped with the package, or
-        ``synthetic`` for the generated demo series) of that season's credits.
-    cast, crew : pandas.DataFrame
-        The loaded seasons' :func:`~credits_analysis.tidy.cast_roles` and
-        :func:`~credits_analysis.tidy.crew_jobs`, concatenated; empty with every column when no
-        season loaded.
-    payloads : dict[int, dict]
-        Season number to its raw aggregate-credits payload.
-    failures : dict[int, Exception]
-        Season number to the error that kept it out (empty when everything loaded).
-    is_synthetic : bool
-        True for generated data (the bundled demo series), never for TMDB's.
-    """
-
-    series_id: int
-    name: str | None
-    language: str
-    details: dict[str, Any] | None
-    seasons: pd.DataFrame
-    cast: pd.DataFrame
-    crew: pd.DataFrame
-    payloads: dict[int, dict[str, Any]] = field(default_factory=dict)
-    failures: dict[int, Exception] = field(default_factory=dict)
-    is_synthetic: bool = False
-
-    def __repr__(self) -> str:
-        sources = self.seasons["source"].value_counts(dropna=False).to_dict()
-        failed = {n: type(exc).__name__ for n, exc in self.failures.items()}
-        return (
-            f"SeriesCredits(series_id={self.series_id}, name={self.name!r}, "
-            f"language={self.language!r}, seasons={list(self.payloads)}, "
-            f"cast={len(self.cast)} rows, crew={len(self.crew)} rows, sources={sources}, "
-            f"failures={failed}, is_synthetic={self.is_synthetic})"
-        )
-
-
-@dataclass(frozen=True, repr=False)
-class SeriesOutcome:
-    """What loading one series of :func:`iter_series` gave.
-
-    Attributes
-    ----------
-    series_id : int
-        The TMDB series id.
-    credits : SeriesCredits | None
-        What :func:`load_series` would have returned; None when the series failed as a whole.
-    error : Exception | None
-        What :func:`load_series` would have raised (with its ``.partial``); None on success.
-    warnings : tuple[warnings.WarningMessage, ...]
-        What :func:`load_series` would have warned: partial loads, stale or bundled data
-        standing in, data quality.
-    requests : int
-        API paths asked of TMDB for this series (0 when everything came from the cache or the
-        bundled data; each path counted once, however many attempts it took).
-    """
-
-    series_id: int
-    credits: SeriesCredits | None
-    error: Exception | None
-    warnings: tuple[warnings.WarningMessage, ...]
-    requests: int
-
-    def __repr__(self) -> str:
-        error = None if self.error is None else type(self.error).__name__
-        kinds = [w.category.__name__ for w in self.warnings]
-        return (
-            f"SeriesOutcome(series_id={self.series_id}, loaded={self.credits is not None}, "
-            f"error={error}, warnings={kinds}, requests={self.requests})"
-        )
 
 
 def load_series(
@@ -568,7 +479,8 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
             failures[n] = result
         else:
             loaded[n] = result
-    cast, crew, unparsed = _parse(loaded, gathered.series_id)
+    payloads = {n: found.payload for n, found in loaded.items()}
+    cast, crew, unparsed = tidy.credits_by_season(payloads, series_id=gathered.series_id)
     for n, exc in unparsed.items():
         failures[n] = PayloadError(
             f"season {n} ({loaded.pop(n).source}) does not parse: {exc}. Reload it with "
@@ -584,7 +496,7 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         seasons=_season_table(gathered.listed, loaded),
         cast=cast,
         crew=crew,
-        payloads={n: found.payload for n, found in loaded.items()},
+        payloads={n: payloads[n] for n in loaded},
         failures=dict(failures),
         is_synthetic=details.get(SYNTHETIC_KEY) is True,
     )
@@ -651,49 +563,3 @@ def _failure_summary(failures: Mapping[int, Exception]) -> str:
     return "; ".join(
         f"season {n}: {type(e).__name__}: {str(e).rstrip('.')}" for n, e in failures.items()
     )
-
-
-def _parse(
-    loaded: Mapping[int, Payload], series_id: int
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, PayloadError]]:
-    """Cast and crew of every loaded season, and the seasons whose payload does not parse.
-
-    The whole series is converted in one pass; only when that fails is each season parsed
-    alone, to name the bad ones, and the good ones converted again. Warnings (unknown gender
-    codes) of the failed pass are dropped, so each is given once, by the conversion kept.
-    """
-    payloads = {n: found.payload for n, found in loaded.items()}
-    failed: dict[int, PayloadError] | None = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            cast, crew = _cast_and_crew(payloads, series_id)
-        except PayloadError:
-            failed = _unparsed(payloads, series_id)
-    if failed is None:
-        for warning in caught:
-            warnings.warn(warning.message, warning.category, stacklevel=1)
-        return cast, crew, {}
-    good = {n: p for n, p in payloads.items() if n not in failed}
-    return (*_cast_and_crew(good, series_id), failed)
-
-
-def _cast_and_crew(
-    payloads: Mapping[int, dict[str, Any]], series_id: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return (
-        tidy.cast_roles_by_season(payloads, series_id=series_id),
-        tidy.crew_jobs_by_season(payloads, series_id=series_id),
-    )
-
-
-def _unparsed(payloads: Mapping[int, dict[str, Any]], series_id: int) -> dict[int, PayloadError]:
-    """Each season whose payload does not parse on its own, with why."""
-    failed: dict[int, PayloadError] = {}
-    for n, payload in payloads.items():
-        try:
-            tidy.cast_roles(payload, series_id=series_id, season_number=n)
-            tidy.crew_jobs(payload, series_id=series_id, season_number=n)
-        except PayloadError as exc:
-            failed[n] = exc
-    return failed

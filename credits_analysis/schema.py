@@ -76,6 +76,7 @@ CREW_COLUMNS: Mapping[str, object] = MappingProxyType(
 SEASON_COLUMNS: Mapping[str, object] = MappingProxyType(
     {
         "series_id": "int64",
+        "series_name": STRING,
         "season_number": "int64",
         "season_id": "Int64",
         "name": STRING,

@@ -30,6 +30,7 @@ from credits_analysis.schema import (
 __all__ = [
     "cast_roles",
     "cast_roles_by_season",
+    "credits_by_season",
     "crew_jobs",
     "crew_jobs_by_season",
     "seasons",
@@ -168,6 +169,66 @@ def crew_jobs_by_season(
     return _explode(_CREW, _chunks(payloads, "crew"), series_id=series_id)
 
 
+def credits_by_season(
+    payloads: Mapping[int, Mapping[str, Any]], *, series_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, PayloadError]]:
+    """Cast and crew of several seasons, leaving out (and naming) those that do not parse.
+
+    The whole series is converted in one pass (:func:`cast_roles_by_season`,
+    :func:`crew_jobs_by_season`); only when that fails is each season parsed alone, to name the
+    bad ones, and the good ones converted again. Warnings (unknown gender codes) of the failed
+    pass are dropped, so each is given once, by the conversion kept.
+
+    Parameters
+    ----------
+    payloads
+        ``{season_number: aggregate_credits_payload}``.
+    series_id
+        The series they belong to.
+
+    Returns
+    -------
+    tuple
+        The cast frame (columns of :func:`cast_roles`) and the crew frame (columns of
+        :func:`crew_jobs`) of the seasons that parse, and ``{season_number: PayloadError}``
+        for those that do not (empty when all parse).
+    """
+    failed: dict[int, PayloadError] | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            cast, crew = _cast_and_crew(payloads, series_id)
+        except PayloadError:
+            failed = _unparsed(payloads, series_id)
+    if failed is None:
+        for warning in caught:
+            warnings.warn(warning.message, warning.category, stacklevel=2)
+        return cast, crew, {}
+    good = {n: p for n, p in payloads.items() if n not in failed}
+    return (*_cast_and_crew(good, series_id), failed)
+
+
+def _cast_and_crew(
+    payloads: Mapping[int, Mapping[str, Any]], series_id: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (
+        cast_roles_by_season(payloads, series_id=series_id),
+        crew_jobs_by_season(payloads, series_id=series_id),
+    )
+
+
+def _unparsed(payloads: Mapping[int, Mapping[str, Any]], series_id: int) -> dict[int, PayloadError]:
+    """Each season whose payload does not parse on its own, with why."""
+    failed: dict[int, PayloadError] = {}
+    for n, payload in payloads.items():
+        try:
+            cast_roles(payload, series_id=series_id, season_number=n)
+            crew_jobs(payload, series_id=series_id, season_number=n)
+        except PayloadError as exc:
+            failed[n] = exc
+    return failed
+
+
 def seasons(
     details: Mapping[str, Any],
     *,
@@ -191,6 +252,8 @@ def seasons(
     pandas.DataFrame
         ================  ===================  ============================================
         series_id         int64                TMDB series id
+        series_name       string               the series' ``name`` in its details (so a
+                                               concatenation of several series reads well)
         season_number     int64                0 = Specials
         season_id         Int64                TMDB season id (the ``id`` of its credits)
         name              string               season name, e.g. "Season 1", "Specials"
@@ -228,6 +291,7 @@ def seasons(
     return pd.DataFrame(
         {
             "series_id": np.full(n, series_id, dtype="int64"),
+            "series_name": pd.array([_text(details.get("name"))] * n, dtype=STRING),
             "season_number": np.array([s["season_number"] for s in listed], dtype="int64"),
             "season_id": _typed([s.get("id") for s in listed], "Int64", "seasons[].id"),
             "name": pd.array([s.get("name") for s in listed], dtype=STRING),
@@ -403,3 +467,8 @@ def _first_fault(people: Sequence[Any], section: str, nested: str) -> str | None
                 if key not in credit:
                     return f"{who} {nested}[{j}] has no {key!r}"
     return None
+
+
+def _text(value: Any) -> str | None:
+    """``value`` if it is a string, else None (a missing or malformed name is not fatal)."""
+    return value if isinstance(value, str) else None

@@ -1,6 +1,7 @@
-"""Seasons and failures in words, for people: shared by the notebooks' notes and the CLI.
+"""Seasons and failures in words, for people: shared by describe, the notebooks and the CLI.
 
-Light on purpose (no pandas, no plotly), so the command line can use it without slowing down.
+Plain string functions over season numbers and exceptions; the module itself imports nothing
+but :mod:`credits_analysis.errors` (no pandas, no plotly), so anything can use it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,20 @@ from credits_analysis.errors import (
     TMDBError,
 )
 
-__all__ = ["failure_reason", "failures_by_reason", "season_ranges", "seasons_phrase"]
+__all__ = [
+    "SPECIALS_LABEL",
+    "SPECIALS_SEASON",
+    "failure_reason",
+    "failures_by_reason",
+    "season_label",
+    "season_ranges",
+    "seasons_phrase",
+]
+
+#: Season number TMDB gives the Specials.
+SPECIALS_SEASON = 0
+#: What season 0 is called wherever a reader sees it (tables, axes, sentences).
+SPECIALS_LABEL = "Specials"
 
 # Most specific first: BadResponseError is both a TMDBError and a PayloadError.
 _REASONS: tuple[tuple[type[Exception], str], ...] = (
@@ -34,19 +48,27 @@ _REASONS: tuple[tuple[type[Exception], str], ...] = (
 )  # fmt: skip
 
 
+def season_label(season_number: int) -> str:
+    """Short label of a season: ``"Specials"`` for 0, else ``"S1"``, ``"S2"``, ...
+
+    The prefix keeps plotly from reading the labels as numbers, so an axis stays categorical.
+    """
+    return SPECIALS_LABEL if season_number == SPECIALS_SEASON else f"S{season_number}"
+
+
 def season_ranges(numbers: Iterable[int]) -> str:
     """``[0, 1, 2, 3, 5]`` -> ``"Specials, 1-3, 5"`` (with an en dash); ``"none"`` when empty."""
     numbers = sorted(set(numbers))
-    parts = ["Specials"] if 0 in numbers else []
-    parts += _runs([n for n in numbers if n != 0])
+    parts = [SPECIALS_LABEL] if SPECIALS_SEASON in numbers else []
+    parts += _runs([n for n in numbers if n != SPECIALS_SEASON])
     return ", ".join(parts) if parts else "none"
 
 
 def seasons_phrase(numbers: Iterable[int], *, capital: bool = False) -> str:
     """``[2, 3, 4, 6]`` -> ``"seasons 2-4 and 6"``; ``[0, 5]`` -> ``"Specials and season 5"``."""
     numbers = sorted(set(numbers))
-    runs = _runs([n for n in numbers if n != 0])
-    parts = ["Specials"] if 0 in numbers else []
+    runs = _runs([n for n in numbers if n != SPECIALS_SEASON])
+    parts = [SPECIALS_LABEL] if SPECIALS_SEASON in numbers else []
     if runs:
         plural = len(runs) > 1 or "\u2013" in runs[0]
         listed = runs[0] if len(runs) == 1 else f"{', '.join(runs[:-1])} and {runs[-1]}"
