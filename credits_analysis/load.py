@@ -29,6 +29,7 @@ import pandas as pd
 
 from credits_analysis import tidy
 from credits_analysis._bundled import SYNTHETIC_KEY
+from credits_analysis._gc import paused_gc
 from credits_analysis._sync import iterate_sync, run_sync
 from credits_analysis.config import Settings
 from credits_analysis.endpoints import details_path, season_credits_path
@@ -161,7 +162,8 @@ def load_series(
     # Parsing happens here, in the caller's thread (run_sync may have used a worker thread), and
     # the warnings are given here, so notebooks show them with the cell and the caller's
     # filters apply.
-    outcome = _finish(run_sync(gather()), settings)
+    with paused_gc():  # see _gc: most of a warm load is building and parsing containers
+        outcome = _finish(run_sync(gather()), settings)
     for caught in outcome.warnings:
         warnings.warn(caught.message, caught.category, stacklevel=2)
     if outcome.error is not None:
@@ -409,7 +411,8 @@ def _finish(gathered: _Gathered, settings: Settings) -> SeriesOutcome:
             if message is not None:
                 warnings.warn(message, StaleDataWarning, stacklevel=1)
         try:
-            credits = _assemble(gathered, settings)
+            with paused_gc():
+                credits = _assemble(gathered, settings)
         except CreditsAnalysisError as exc:
             error = exc
     return SeriesOutcome(

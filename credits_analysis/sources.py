@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 
 from credits_analysis._bundled import DEMO_LANGUAGE, DEMO_SERIES_IDS
+from credits_analysis._gc import paused_gc
 from credits_analysis._resources import data_dir
 from credits_analysis.cache import CacheEntry, RawCache
 from credits_analysis.config import Settings
@@ -458,7 +459,8 @@ def _stale(ledger: Ledger, entry: CacheEntry, cached: Found, ttl: timedelta, rea
 def _from_entry(entry: CacheEntry, source: str, instead_of: TMDBError | None = None) -> Found:
     """The entry's payload, parsed once; a :class:`PayloadError` if it is not a JSON object."""
     try:
-        payload = entry.payload()
+        with paused_gc():
+            payload = entry.payload()
     except PayloadError as exc:
         return exc
     if not isinstance(payload, dict):
