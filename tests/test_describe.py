@@ -43,6 +43,11 @@ def test_season_ranges_compress_runs_and_name_specials() -> None:
     assert wording.season_ranges([]) == "none"
 
 
+def test_season_label_names_the_specials_as_the_ranges_do() -> None:
+    assert [wording.season_label(n) for n in (0, 1, 12)] == ["Specials", "S1", "S12"]
+    assert wording.season_ranges([0]) == wording.SPECIALS_LABEL == wording.season_label(0)
+
+
 def test_failed_seasons_are_one_sentence_without_paths_or_class_names(
     partial: tuple[SeriesCredits, list[warnings.WarningMessage]], cache_dir: Path
 ) -> None:

@@ -114,6 +114,18 @@ def test_every_response_is_cached_and_a_second_load_makes_no_request(
     assert entry.fetched_at == first.seasons.set_index("season_number").loc[3, "fetched_at"]
 
 
+def test_seasons_carry_the_series_name_so_two_series_stay_readable(fake_tmdb: FakeTMDB) -> None:
+    first_details, _ = fake_tmdb.add_generated(SERIES, seasons=2, name="First")
+    fake_tmdb.add_generated(SERIES + 1, seasons=1, name="Second")
+    both = pd.concat([load(fake_tmdb).seasons, load(fake_tmdb, SERIES + 1).seasons])
+    assert both[["series_name", "season_number"]].values.tolist() == [
+        ["First", 1],
+        ["First", 2],
+        ["Second", 1],
+    ]
+    assert first_details["name"] == "First"
+
+
 def test_seasons_argument(fake_tmdb: FakeTMDB, generated: Any) -> None:
     assert list(load(fake_tmdb, include_specials=True).payloads) == [0, 1, 2, 3, 4, 5]
     assert list(load(fake_tmdb, seasons=2).payloads) == [2]

@@ -327,6 +327,7 @@ def test_seasons_lists_every_season_with_contract_dtypes(name: str) -> None:
     assert frame["season_number"].tolist() == [s["season_number"] for s in raw["seasons"]]
     assert frame["episode_count"].tolist() == [s["episode_count"] for s in raw["seasons"]]
     assert (frame["series_id"] == raw["id"]).all()
+    assert (frame["series_name"] == raw["name"]).all()
     assert (frame["language"] == "en-US").all() and (frame["source"] == "bundled").all()
     assert frame["fetched_at"].isna().all()
 
@@ -362,6 +363,7 @@ def test_seasons_with_unannounced_dates_and_gaps() -> None:
         ],
     }
     frame = tidy.seasons(details)
+    assert frame["series_name"].isna().all()  # no name in these details
     assert frame["season_number"].tolist() == [1, 3, 4]
     assert frame["air_date"].isna().tolist() == [False, True, True]
 
