@@ -65,7 +65,10 @@ def ttl_for_series(details: Mapping[str, Any], settings: Settings) -> timedelta:
     production, returning, planned, or a status missing or unknown) may still change. Never
     longer than :data:`credits_analysis.config.MAX_CACHE_AGE` (six months).
     """
-    over = details.get("status") in _OVER_STATUSES and details.get("in_production") is False
+    status = details.get("status")
+    # A status that is not text (a list, from a broken payload) is unknown, not a crash.
+    over = isinstance(status, str) and status in _OVER_STATUSES
+    over = over and details.get("in_production") is False
     return min(settings.ttl_ended if over else settings.ttl_ongoing, MAX_CACHE_AGE)
 
 

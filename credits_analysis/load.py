@@ -369,7 +369,7 @@ class _Loader:
                 no_seasons = empty_frame(SEASON_COLUMNS)
                 return _Gathered(self.series_id, checked, [], {}, self.blocked, no_seasons)
             details, listed = checked
-            numbers, seasons = _season_plan(details.payload, wanted, include_specials)
+            numbers, seasons = _season_plan(details.payload, listed, wanted, include_specials)
             paths = {season_credits_path(self.series_id, n): n for n in numbers if n not in seasons}
             ttl = ttl_for_series(details.payload, self.settings)
             blocked = self._blocked_after(details)
@@ -549,10 +549,16 @@ def _listed_seasons(details: dict[str, Any], series_id: int) -> pd.DataFrame:
 
 
 def _season_plan(
-    details: dict[str, Any], wanted: list[int] | None, include_specials: bool
+    details: dict[str, Any],
+    table: pd.DataFrame,
+    wanted: list[int] | None,
+    include_specials: bool,
 ) -> tuple[list[int], dict[int, _Found | CreditsAnalysisError]]:
-    """The season numbers to load, and a NotFoundError for each one the details do not list."""
-    listed = [s["season_number"] for s in details["seasons"]]
+    """The season numbers to load, and a NotFoundError for each one the details do not list.
+
+    ``table`` is :func:`tidy.seasons` of the details: the seasons it left out are not listed.
+    """
+    listed = table["season_number"].tolist()
     if wanted is None:
         numbers = [n for n in listed if n != 0 or include_specials]
     else:
