@@ -119,7 +119,8 @@ def cast_roles(
     ------
     PayloadError
         If the payload is not an aggregate-credits object (not a dict, ``cast`` not a list, a
-        person without ``id`` or ``roles``, a role without ``credit_id`` or ``episode_count``).
+        person without ``id`` or ``roles``, a role without ``credit_id`` or ``episode_count``),
+        or a value breaks the coercion policy (see the module docstring).
     """
     return _explode(_CAST, [(season_number, _people(payload, "cast"))], series_id=series_id)
 
@@ -208,7 +209,8 @@ def seasons(
 ) -> pd.DataFrame:
     """One row per season listed in a ``/tv/{series_id}`` details payload.
 
-    Season 0 (Specials) is included when TMDB lists it; numbers are taken as listed, gaps and all.
+    Season 0 (Specials) is included when TMDB lists it; numbers are taken as listed, gaps and all,
+    each once.
 
     Parameters
     ----------
@@ -236,7 +238,14 @@ def seasons(
     Raises
     ------
     PayloadError
-        If ``details`` is not a series-details object with a ``seasons`` list.
+        If ``details`` is not a series-details object with an ``id`` and a ``seasons`` list,
+        or lists more than :data:`~credits_analysis.schema.MAX_SEASONS` seasons.
+
+    Warns
+    -----
+    DataQualityWarning
+        For each listed season left out (it breaks the coercion policy, or repeats a season
+        number) and for a ``status`` that is not a string.
     """
     if not isinstance(details, Mapping):
         raise PayloadError(f"series details must be a JSON object, got {type(details).__name__}")
