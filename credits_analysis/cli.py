@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = Settings.from_env()
             return args.handler(args, settings)
     except NotFoundError as exc:
-        return _fail(_series_not_found(exc, args) or exc)
+        return _fail(_series_not_found(exc) or exc)
     except CreditsAnalysisError as exc:
         return _fail(exc)
     except BrokenPipeError:
@@ -476,7 +476,7 @@ def _title(series: SeriesCredits) -> str:
     return f"{series.name or 'series'} (tv/{series.series_id}, {series.language})"
 
 
-def _series_not_found(exc: NotFoundError, args: argparse.Namespace) -> ConfigError | None:
+def _series_not_found(exc: NotFoundError) -> ConfigError | None:
     """The advice for a series TMDB does not have, instead of the one for a missing season."""
     partial = getattr(exc, "partial", None)
     if partial is None or partial.details is not None:
