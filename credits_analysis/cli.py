@@ -8,9 +8,9 @@ Handlers take the parsed arguments and the settings and return the exit status.
 from __future__ import annotations
 
 import argparse
-import io
 import logging
 import os
+import re
 import sys
 import traceback
 import warnings
@@ -18,15 +18,24 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from credits_analysis._files import write_all_atomically
+from credits_analysis._files import writable_folder, write_all_atomically
+from credits_analysis._tables import CSV_FORMULA_PREFIX, table_bytes
+from credits_analysis._terminal import MESSAGE_LIMIT, printable
 from credits_analysis._version import __version__
 from credits_analysis.cache import RawCache
 from credits_analysis.config import DEFAULT_BASE_URL, Settings
-from credits_analysis.errors import ConfigError, CreditsAnalysisError, PartialLoadWarning
+from credits_analysis.errors import (
+    ConfigError,
+    CreditsAnalysisError,
+    NotFoundError,
+    PartialLoadWarning,
+)
 from credits_analysis.load import SeriesCredits, load_series
+from credits_analysis.schema import MAX_SEASONS
 from credits_analysis.wording import failures_by_reason, seasons_phrase
 
 __all__ = ["build_parser", "main"]
@@ -62,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _logging(args.verbose), _warnings_as_lines():
             settings = Settings.from_env()
             return args.handler(args, settings)
+    except NotFoundError as exc:
+        return _fail(_series_not_found(exc) or exc)
     except CreditsAnalysisError as exc:
         return _fail(exc)
     except BrokenPipeError:
@@ -108,15 +119,51 @@ def series_id(text: str) -> int:
     return value
 
 
+def season_numbers(text: str) -> list[int]:
+    """An argparse type: season numbers as ``3``, ``1-3`` or ``1,2,5`` (or a mix: ``0,2-4``)."""
+    numbers: list[int] = []
+    for part in text.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        if match is None:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a season list: give numbers of 0 or more (0 is Specials), "
+                "ranges like 1-3, or both separated by commas, like 1,2,5 or 0,2-4"
+            )
+        first, last = int(match[1]), int(match[2] or match[1])
+        if last < first or last - first >= MAX_SEASONS:
+            raise argparse.ArgumentTypeError(
+                f"{part.strip()!r} is not a range of seasons: the first number comes first, "
+                f"and a range spans at most {MAX_SEASONS} seasons"
+            )
+        numbers.extend(range(first, last + 1))
+    return numbers
+
+
+class _SeasonList(argparse.Action):
+    """Collects every ``--seasons`` value (each a list) into one list, each number once."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given = getattr(namespace, self.dest) or []
+        numbers = [n for value in values for n in value]
+        setattr(namespace, self.dest, list(dict.fromkeys([*given, *numbers])))
+
+
 def selection_options() -> argparse.ArgumentParser:
     """Parent parser of which seasons to load and how, shared by every loading subcommand."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument(
         "--seasons",
-        type=int,
+        type=season_numbers,
+        action=_SeasonList,
         nargs="+",
         metavar="N",
-        help="season numbers (default: every season the series lists)",
+        help="season numbers: 3, 1-3, 1,2,5 or several (default: every season the series lists)",
     )
     options.add_argument("--language", help="TMDB language, e.g. fr-FR (default en-US)")
     options.add_argument(
@@ -174,15 +221,12 @@ def _add_fetch(subparsers: argparse._SubParsersAction) -> None:
 
 def _fetch(args: argparse.Namespace, settings: Settings) -> int:
     series = load_from_args(args, settings)
-    print(
-        f"{series.name} (tv/{series.series_id}, {series.language})"
-        + (" [synthetic]" if series.is_synthetic else "")
-    )
+    _say(_title(series) + (" [synthetic]" if series.is_synthetic else ""))
     cast = series.cast.groupby("season_number").size()
     crew = series.crew.groupby("season_number").size()
     for row in series.seasons.itertuples(index=False):
         n = row.season_number
-        print(f"season {n}: {cast.get(n, 0)} cast roles, {crew.get(n, 0)} crew jobs ({row.source})")
+        _say(f"season {n}: {cast.get(n, 0)} cast roles, {crew.get(n, 0)} crew jobs ({row.source})")
     return _report_failures(series)
 
 
@@ -200,30 +244,60 @@ def _add_tables(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)"
     )
+    command.add_argument(
+        "--excel-csv",
+        action="store_true",
+        help="start CSV files with a UTF-8 byte order mark, so that Excel reads accents right",
+    )
+    command.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="keep CSV text exactly as TMDB sent it; by default a text cell a spreadsheet "
+        f"would run as a formula (starting with = + - @) gets a {CSV_FORMULA_PREFIX} in front",
+    )
     command.set_defaults(handler=_tables)
 
 
 def _tables(args: argparse.Namespace, settings: Settings) -> int:
-    args.out.mkdir(parents=True, exist_ok=True)  # before fetching: a bad --out fails fast
+    writable_folder(args.out)  # before fetching: a bad --out fails at once
     series = load_from_args(args, settings)
     frames: dict[Path, pd.DataFrame] = {
         args.out / f"{name}.{args.format}": getattr(series, name)
         for name in ("cast", "crew", "seasons")
     }
-    # All three are rendered, then written together: a failure leaves the old set whole,
-    # never a new cast.csv next to an old crew.csv.
-    write_all_atomically({path: _table_bytes(frame, args.format) for path, frame in frames.items()})
+    failures = args.out / f"failures.{args.format}"
+    if series.failures:
+        frames[failures] = _failures_table(series)
+    # All are rendered, then written together: a failure leaves the old set whole, never a
+    # new cast.csv next to an old crew.csv.
+    write_all_atomically(
+        {
+            path: table_bytes(frame, args.format, raw=args.raw_csv, excel=args.excel_csv)
+            for path, frame in frames.items()
+        }
+    )
     for path, frame in frames.items():
-        print(f"{path}: {len(frame)} rows")
+        _say(f"{path}: {len(frame)} rows")
+    if not series.failures and failures.is_file():
+        failures.unlink()  # from an earlier run: it would describe seasons that now loaded
+        _say(f"{failures}: removed, every season loaded this time")
     return _report_failures(series)
 
 
-def _table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
-    if file_format == "csv":
-        return frame.to_csv(index=False).encode("utf-8")
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
+def _failures_table(series: SeriesCredits) -> pd.DataFrame:
+    """One row per season that failed: its number, the reason in words, the error and message."""
+    reasons = {n: reason for reason, ns in failures_by_reason(series.failures).items() for n in ns}
+    return pd.DataFrame(
+        {
+            "series_id": pd.array([series.series_id] * len(series.failures), dtype="int64"),
+            "season_number": pd.array(list(series.failures), dtype="int64"),
+            "reason": pd.array([reasons[n] for n in series.failures], dtype="string"),
+            "error": pd.array([type(e).__name__ for e in series.failures.values()], dtype="string"),
+            "message": pd.array(
+                [_cli_words(_one_line(e)) for e in series.failures.values()], dtype="string"
+            ),
+        }
+    )
 
 
 def _add_cache(subparsers: argparse._SubParsersAction) -> None:
@@ -235,36 +309,69 @@ def _add_cache(subparsers: argparse._SubParsersAction) -> None:
     )
     command.add_argument("action", choices=("info", "clear"))
     command.add_argument(
-        "pattern", nargs="?", default="*", metavar="PATTERN", help="which entries (default: all)"
+        "pattern",
+        nargs="?",
+        metavar="PATTERN",
+        help="which entries: a series id (1399: its details and seasons) or a glob (default: "
+        "all; clear needs --all for that)",
+    )
+    command.add_argument(
+        "--all", action="store_true", help="with clear and no PATTERN: delete every entry"
     )
     command.set_defaults(handler=_cache)
 
 
 def _cache(args: argparse.Namespace, settings: Settings) -> int:
     cache = RawCache(settings.cache_dir)
+    patterns = _cache_patterns(args.pattern)
     if args.action == "clear":
-        removed = cache.clear(args.pattern)
-        print(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.root}")
+        if args.pattern is None and not (args.all or _confirmed(cache.root)):
+            raise ConfigError(
+                f"cache clear with no PATTERN deletes every cached response in {cache.root}: "
+                "add --all to do that, or give a series id or a glob like 'tv/1399/season/*'"
+            )
+        removed = sum(cache.clear(pattern) for pattern in patterns)
+        _say(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.root}")
         return EXIT_OK
-    entries = list(cache.entries(args.pattern))
-    print(
-        f"{cache.root}: {len(entries)} entries matching {args.pattern!r}, "
+    entries = [entry for pattern in patterns for entry in cache.entries(pattern)]
+    _say(
+        f"{cache.root}: {len(entries)} entries matching {args.pattern or '*'!r}, "
         f"{cache.size_bytes() / 1e6:.1f} MB in all"
     )
     leftovers = len(list(cache.leftovers()))
     if leftovers:
-        print(
+        _say(
             f"{leftovers} file{'s' if leftovers != 1 else ''} of interrupted writes or damaged "
-            "entries, never read; `credits-analysis cache clear` deletes them"
+            "entries, never read; `credits-analysis cache clear --all` deletes them"
         )
     now = datetime.now(UTC)
     for entry in entries:
         age = entry.age(now).total_seconds() / 86400
-        print(
+        _say(
             f"{entry.api_path} {entry.language}  fetched {entry.fetched_at:%Y-%m-%d %H:%M} UTC "
             f"({age:.1f} days ago)  HTTP {entry.status}"
         )
     return EXIT_OK
+
+
+def _cache_patterns(pattern: str | None) -> list[str]:
+    """The globs of a PATTERN: a bare series id means its details and its seasons."""
+    if pattern is None:
+        return ["*"]
+    if pattern.isdecimal():
+        return [f"tv/{int(pattern)}", f"tv/{int(pattern)}/*"]
+    return [pattern]
+
+
+def _confirmed(root: Path) -> bool:
+    """Ask on the terminal whether to delete every entry; False when no one can answer."""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"Delete every cached response in {printable(root)}? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _add_report(subparsers: argparse._SubParsersAction) -> None:
@@ -309,8 +416,9 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
             show_code=args.show_code,
             offline=args.offline,
         )
-    print(built.path)
-    return max((_report_failures(series) for series in built.series), default=EXIT_OK)
+    _say(built.path)
+    named = len(built.series) > 1
+    return max((_report_failures(s, named=named) for s in built.series), default=EXIT_OK)
 
 
 def _add_demo(subparsers: argparse._SubParsersAction) -> None:
@@ -332,7 +440,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     with _kernel_traceback():
         built = build_demo_reports(args.out)
     for report in built:
-        print(report.path)
+        _say(report.path)
     return EXIT_OK
 
 
@@ -346,35 +454,53 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
 )
 
 
-def _report_failures(series: SeriesCredits) -> int:
+def _report_failures(series: SeriesCredits, *, named: bool = False) -> int:
     """One line per reason seasons failed for, with the first season's full message.
 
     Seasons usually fail together (offline, token rejected): seven copies of one long message
-    would bury the next step it gives.
+    would bury the next step it gives. ``named`` starts each line with the series, for the
+    commands that load several.
     """
+    prefix = f"{_title(series)}: " if named else ""
     for reason, numbers in failures_by_reason(series.failures).items():
         first = series.failures[numbers[0]]
-        print(
-            f"{seasons_phrase(numbers, capital=True)} not loaded: {reason}\n"
-            f"  season {numbers[0]}: {type(first).__name__}: {_one_line(first)}",
-            file=sys.stderr,
+        _say(
+            f"{prefix}{seasons_phrase(numbers, capital=not named)} not loaded: {reason}\n"
+            f"  season {numbers[0]}: {type(first).__name__}: {_cli_words(_one_line(first))}",
+            err=True,
         )
     return EXIT_PARTIAL if series.failures else EXIT_OK
 
 
+def _title(series: SeriesCredits) -> str:
+    return f"{series.name or 'series'} (tv/{series.series_id}, {series.language})"
+
+
+def _series_not_found(exc: NotFoundError) -> ConfigError | None:
+    """The advice for a series TMDB does not have, instead of the one for a missing season."""
+    partial = getattr(exc, "partial", None)
+    if partial is None or partial.details is not None:
+        return None  # the details loaded: a season is what is missing
+    return ConfigError(
+        f"TMDB has no TV series with id {partial.series_id} (HTTP 404). The id is the number in "
+        "the series' address on themoviedb.org, as 1399 in themoviedb.org/tv/1399-game-of-"
+        "thrones; a film's id (themoviedb.org/movie/...) is not a series id."
+    )
+
+
 def _fail(exc: BaseException) -> int:
-    print(f"error: {_one_line(exc)}", file=sys.stderr)
+    _say(f"error: {_cli_words(_one_line(exc))}", err=True)
     return EXIT_ERROR
 
 
 def _crash(exc: Exception, *, verbose: bool) -> int:
     if verbose:
-        traceback.print_exception(exc, file=sys.stderr)
+        _say("".join(traceback.format_exception(exc)).rstrip("\n"), err=True, limit=None)
     hint = "" if verbose else "; run with -v for the traceback"
-    print(
+    _say(
         f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (a bug in credits-analysis"
         f"{hint})",
-        file=sys.stderr,
+        err=True,
     )
     return EXIT_BUG
 
@@ -383,12 +509,42 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+#: How the package's messages name what the CLI calls differently (its options).
+_PYTHON_TO_CLI = (
+    (
+        "unset CREDITS_ANALYSIS_OFFLINE or pass offline=False",
+        "unset CREDITS_ANALYSIS_OFFLINE and leave out --offline",
+    ),
+    ("refresh=True", "--refresh"),
+    ("offline=True", "--offline"),
+    ("offline=False", "no --offline"),
+    ("include_specials=True", "--include-specials"),
+)
+
+
+def _cli_words(message: str) -> str:
+    """``message`` with the load_series arguments it names replaced by the CLI's options."""
+    for python, cli in _PYTHON_TO_CLI:
+        message = message.replace(python, cli)
+    return message
+
+
+def _say(text: object, *, err: bool = False, limit: int | None = MESSAGE_LIMIT) -> None:
+    """Print ``text`` to stdout (or stderr) without anything a terminal would act on.
+
+    Every line the command prints goes through here: series names and server messages can hold
+    escape sequences (see :func:`credits_analysis._terminal.printable`).
+    """
+    shown = printable(text) if limit is not None else printable(text, limit=sys.maxsize)
+    print(shown, file=sys.stderr if err else sys.stdout)
+
+
 @contextmanager
 def _logging(verbose: bool) -> Iterator[None]:
     """Send the package's log records to stderr for the duration of the command."""
     logger = logging.getLogger("credits_analysis")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
     level = logging.DEBUG if verbose else logging.WARNING
     previous = logger.level
     logger.addHandler(handler)
@@ -400,6 +556,13 @@ def _logging(verbose: bool) -> Iterator[None]:
         logger.setLevel(previous)
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log records as printable text: a logged URL or server message may hold escapes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
 @contextmanager
 def _kernel_traceback() -> Iterator[None]:
     """When a notebook cell fails, print the kernel's traceback before the one-line error."""
@@ -408,7 +571,7 @@ def _kernel_traceback() -> Iterator[None]:
     try:
         yield
     except NotebookExecutionError as exc:
-        print(exc.traceback, file=sys.stderr)
+        _say(exc.traceback, err=True, limit=None)
         raise
 
 
@@ -424,7 +587,7 @@ def _warnings_as_lines() -> Iterator[None]:
         file: object = None,
         line: str | None = None,
     ) -> None:
-        print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
+        _say(f"warning: {_cli_words(' '.join(str(message).split()))}", err=True)
 
     with warnings.catch_warnings():
         warnings.simplefilter("default")

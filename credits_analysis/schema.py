@@ -8,7 +8,9 @@ silently change type (an empty season has every column with its dtype too).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Literal
 
 import pandas as pd
 
@@ -18,7 +20,11 @@ __all__ = [
     "GENDER_CATEGORIES",
     "GENDER_CODES",
     "GENDER_DTYPE",
+    "INT64_MAX",
+    "MAX_SEASONS",
     "SEASON_COLUMNS",
+    "VALUE_RULES",
+    "ValueRule",
     "empty_frame",
 ]
 
@@ -85,6 +91,61 @@ SEASON_COLUMNS: Mapping[str, object] = MappingProxyType(
         "language": STRING,
         "fetched_at": "datetime64[us, UTC]",
         "source": STRING,
+    }
+)
+
+
+#: Largest whole number an int64 column holds; a larger JSON integer is refused, not wrapped.
+INT64_MAX = 2**63 - 1
+#: Most seasons a series' details may list: more is taken for a broken or hostile payload
+#: (the longest-running series on TMDB list well under 100), since each is one request.
+MAX_SEASONS = 200
+
+
+@dataclass(frozen=True)
+class ValueRule:
+    """What a JSON value must be to enter a column: the coercion policy of one column.
+
+    Attributes
+    ----------
+    kind
+        ``integer``: a JSON integer (``true``/``false`` are not), within ``minimum``..INT64_MAX;
+        ``number``: a JSON integer or a finite JSON number, at least ``minimum``;
+        ``text``: a JSON string; ``flag``: ``true`` or ``false``.
+    minimum
+        Smallest value allowed for ``integer`` and ``number``.
+    required
+        Null (or a missing key) is refused; otherwise it gives <NA>.
+    """
+
+    kind: Literal["integer", "number", "text", "flag"]
+    minimum: int = 0
+    required: bool = False
+
+
+_COUNT = ValueRule("integer")
+_TEXT = ValueRule("text")
+#: The rule of every column filled from a payload value: one declaration, applied by
+#: :mod:`credits_analysis.tidy` to every payload (see its module docstring for the policy).
+VALUE_RULES: Mapping[str, ValueRule] = MappingProxyType(
+    {
+        "season_number": ValueRule("integer", required=True),
+        "season_id": _COUNT,
+        "person_id": ValueRule("integer", required=True),
+        "credit_id": ValueRule("text", required=True),
+        "name": _TEXT,
+        "original_name": _TEXT,
+        "character": _TEXT,
+        "department": _TEXT,
+        "job": _TEXT,
+        "air_date": _TEXT,  # YYYY-MM-DD; text that is no such date gives NaT
+        "episode_count": _COUNT,
+        "total_episode_count": _COUNT,
+        "order": _COUNT,
+        "known_for_department": _TEXT,
+        "popularity": ValueRule("number"),
+        "profile_path": _TEXT,
+        "adult": ValueRule("flag"),
     }
 )
 

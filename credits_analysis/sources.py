@@ -85,7 +85,10 @@ def ttl_for_series(details: Mapping[str, Any], settings: Settings) -> timedelta:
     production, returning, planned, or a status missing or unknown) may still change. Settings
     refuse a time-to-live over six months, and :meth:`CacheEntry.is_fresh` caps any at that.
     """
-    over = details.get("status") in _OVER_STATUSES and details.get("in_production") is False
+    status = details.get("status")
+    # A status that is not text (a list, from a broken payload) is unknown, not a crash.
+    over = isinstance(status, str) and status in _OVER_STATUSES
+    over = over and details.get("in_production") is False
     return settings.ttl_ended if over else settings.ttl_ongoing
 
 

@@ -2,10 +2,37 @@
 
 The column names and dtypes are those of :mod:`credits_analysis.schema`; an empty cast or crew
 gives an empty frame that still has every column with its dtype.
+
+Coercion policy
+---------------
+Values are taken as JSON types, never converted from another type; the rule of each column is
+declared once, in :data:`credits_analysis.schema.VALUE_RULES`:
+
+- ids, counts, ``order`` and season numbers are JSON integers (``true``/``false`` are not, nor
+  are ``1.5`` or ``"10"``) from 0 to 2**63 - 1;
+- ``popularity`` is a JSON integer or a finite number, at least 0 (``NaN``, ``Infinity`` no);
+- names, characters, jobs, departments, paths and ``credit_id`` are JSON strings, ``adult`` is
+  ``true`` or ``false``;
+- null or a missing key gives <NA>, except for a person's ``id``, a credit's ``credit_id`` and
+  a listed season's ``season_number``, which are required.
+
+A value that breaks its rule raises :class:`~credits_analysis.errors.PayloadError` naming the
+field and the value: a season's credits then fail as a whole, and
+:func:`credits_analysis.load_series` keeps the other seasons. Named exceptions, repaired with a
+:class:`~credits_analysis.errors.DataQualityWarning` instead:
+
+- a gender code outside TMDB's 0-3 (or null, or not an integer) is counted as "not set";
+- a lone UTF-16 surrogate (``"\\ud800"``, valid JSON but not text) in a string becomes U+FFFD;
+- an empty ``character`` or ``job`` is <NA>;
+- in series details, a listed season that breaks a rule, or repeats an earlier season number,
+  is left out (the others can still be loaded), and a ``status`` that is not a string is
+  ignored. Details listing more than :data:`~credits_analysis.schema.MAX_SEASONS` seasons are
+  refused: one request per season would follow.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,8 +50,12 @@ from credits_analysis.schema import (
     GENDER_CATEGORIES,
     GENDER_CODES,
     GENDER_DTYPE,
+    INT64_MAX,
+    MAX_SEASONS,
     SEASON_COLUMNS,
     STRING,
+    VALUE_RULES,
+    ValueRule,
     empty_frame,
 )
 
@@ -90,7 +121,8 @@ def cast_roles(
     ------
     PayloadError
         If the payload is not an aggregate-credits object (not a dict, ``cast`` not a list, a
-        person without ``id`` or ``roles``, a role without ``credit_id`` or ``episode_count``).
+        person without ``id`` or ``roles``, a role without ``credit_id`` or ``episode_count``),
+        or a value breaks the coercion policy (see the module docstring).
     """
     return _explode(_CAST, [(season_number, _people(payload, "cast"))], series_id=series_id)
 
@@ -239,7 +271,8 @@ def seasons(
 ) -> pd.DataFrame:
     """One row per season listed in a ``/tv/{series_id}`` details payload.
 
-    Season 0 (Specials) is included when TMDB lists it; numbers are taken as listed, gaps and all.
+    Season 0 (Specials) is included when TMDB lists it; numbers are taken as listed, gaps and all,
+    each once.
 
     Parameters
     ----------
@@ -269,44 +302,112 @@ def seasons(
     Raises
     ------
     PayloadError
-        If ``details`` is not a series-details object with a ``seasons`` list.
+        If ``details`` is not a series-details object with an ``id`` and a ``seasons`` list,
+        or lists more than :data:`~credits_analysis.schema.MAX_SEASONS` seasons.
+
+    Warns
+    -----
+    DataQualityWarning
+        For each listed season left out (it breaks the coercion policy, or repeats a season
+        number) and for a ``status`` that is not a string.
     """
     if not isinstance(details, Mapping):
         raise PayloadError(f"series details must be a JSON object, got {type(details).__name__}")
     listed = details.get("seasons")
     series_id = details.get("id")
-    if not isinstance(listed, list) or not isinstance(series_id, int):
+    if not isinstance(listed, list) or not _is_id(series_id):
         raise PayloadError(
             "series details need an integer 'id' and a 'seasons' list "
-            f"(keys present: {sorted(details)[:12]}); is this the /tv/{{series_id}} response?"
+            f"(keys present: {sorted(map(str, details))[:12]}); is this the /tv/{{series_id}} "
+            "response?"
         )
-    for index, season in enumerate(listed):
-        if not isinstance(season, Mapping) or not isinstance(season.get("season_number"), int):
-            raise PayloadError(f"seasons[{index}] has no integer 'season_number'")
-    n = len(listed)
+    if len(listed) > MAX_SEASONS:
+        raise PayloadError(
+            f"series details list {len(listed)} seasons, more than the {MAX_SEASONS} any real "
+            "series has; no season is requested for a payload this implausible"
+        )
+    status = details.get("status")
+    if status is not None and not isinstance(status, str):
+        _warn(
+            f"series {series_id}: 'status' is a {type(status).__name__}, not a string; ignored",
+            depth=1,
+        )
+    kept = _kept_seasons(listed, series_id)
+    n = len(kept)
     if n == 0:
         return empty_frame(SEASON_COLUMNS)
     stamp = pd.Timestamp(fetched_at) if fetched_at is not None else pd.NaT
     if stamp is not pd.NaT and stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
+
+    def column(field: str, name: str | None = None) -> Any:
+        return _column([s.get(field) for s in kept], name or field, f"seasons[].{field}")
+
+    name = details.get("name")
     return pd.DataFrame(
         {
             "series_id": np.full(n, series_id, dtype="int64"),
-            "series_name": pd.array([_text(details.get("name"))] * n, dtype=STRING),
-            "season_number": np.array([s["season_number"] for s in listed], dtype="int64"),
-            "season_id": _typed([s.get("id") for s in listed], "Int64", "seasons[].id"),
-            "name": pd.array([s.get("name") for s in listed], dtype=STRING),
+            # A name that is not text (a broken payload) is no reason to lose the seasons.
+            "series_name": _text([name if isinstance(name, str) else None] * n, "name"),
+            "season_number": column("season_number"),
+            "season_id": column("id", "season_id"),
+            "name": column("name"),
             "air_date": pd.to_datetime(
-                [s.get("air_date") or None for s in listed], errors="coerce", format="%Y-%m-%d"
+                [s.get("air_date") or None for s in kept], errors="coerce", format="%Y-%m-%d"
             ).as_unit("us"),
-            "episode_count": _typed(
-                [s.get("episode_count") for s in listed], "Int64", "seasons[].episode_count"
-            ),
+            "episode_count": column("episode_count"),
             "language": pd.array([language] * n, dtype=STRING),
             "fetched_at": pd.DatetimeIndex([stamp] * n, dtype="datetime64[us, UTC]"),
             "source": pd.array([source] * n, dtype=STRING),
         }
     )
+
+
+#: Fields of a listed season and the column whose rule they follow.
+_SEASON_FIELDS = {
+    "season_number": "season_number",
+    "id": "season_id",
+    "name": "name",
+    "air_date": "air_date",
+    "episode_count": "episode_count",
+}
+
+
+def _kept_seasons(listed: list[Any], series_id: int) -> list[Mapping[str, Any]]:
+    """The listed seasons that follow the policy, each number once, in the order listed.
+
+    A season left out cannot be loaded, but the others can: failing the whole details for one
+    bad entry would lose every season.
+    """
+    kept: dict[int, Mapping[str, Any]] = {}
+    for index, season in enumerate(listed):
+        if not isinstance(season, Mapping):
+            fault = f"is a {type(season).__name__}, not an object"
+        else:
+            fault = next(
+                (
+                    str(exc)
+                    for field, column in _SEASON_FIELDS.items()
+                    for exc in _refusal([season.get(field)], column, f"'{field}'")
+                ),
+                None,
+            )
+        if fault is None and season["season_number"] in kept:
+            fault = f"repeats season {season['season_number']}; the first one listed is kept"
+        if fault is not None:
+            _warn(f"series {series_id}: seasons[{index}] left out: {fault}", depth=2)
+            continue
+        kept[season["season_number"]] = season
+    return list(kept.values())
+
+
+def _refusal(values: list[Any], column: str, where: str) -> list[PayloadError]:
+    """``[the PayloadError]`` if ``values`` break the rule of ``column``, else ``[]``."""
+    try:
+        _column(values, column, where)
+    except PayloadError as exc:
+        return [exc]
+    return []
 
 
 @dataclass(frozen=True)
@@ -358,7 +459,7 @@ def _explode(section: _Section, chunks: list[_Chunk], *, series_id: int) -> pd.D
         counts = np.fromiter((len(p[nested]) for p in people), dtype=np.intp, count=len(people))
         credits = [c for p in people for c in p[nested]]
         credit_ids = [c["credit_id"] for c in credits]
-        texts = [c.get(section.text_field) or None for c in credits]
+        texts = [_no_empty(c.get(section.text_field)) for c in credits]
         episodes = [c["episode_count"] for c in credits]
         person_ids = [p["id"] for p in people]
     except (KeyError, TypeError, AttributeError):
@@ -374,32 +475,27 @@ def _explode(section: _Section, chunks: list[_Chunk], *, series_id: int) -> pd.D
     take = np.repeat(np.arange(len(people)), counts)
     where = f"{name}[].{nested}[]"
     per_role = {
-        "credit_id": _strings(credit_ids),
-        section.text_field: _strings(texts),
-        "episode_count": _typed(episodes, "Int64", f"{where}.episode_count"),
+        "credit_id": _column(credit_ids, "credit_id", f"{where}.credit_id"),
+        section.text_field: _column(texts, section.text_field, f"{where}.{section.text_field}"),
+        "episode_count": _column(episodes, "episode_count", f"{where}.episode_count"),
     }
-    per_person = {
+    per_person: dict[str, Any] = {
         "season_number": pd.array(
             [season_number for season_number, chunk in chunks for _ in chunk], dtype="Int64"
         ),
-        "person_id": _typed(person_ids, "int64", f"{name}[].id"),
-        "name": _strings([p.get("name") for p in people]),
-        "original_name": _strings([p.get("original_name") for p in people]),
+        "person_id": _column(person_ids, "person_id", f"{name}[].id"),
         "gender": _genders([p.get("gender") for p in people], name),
-        "known_for_department": _strings([p.get("known_for_department") for p in people]),
-        "popularity": _typed(
-            [p.get("popularity") for p in people], "Float64", f"{name}[].popularity"
-        ).to_numpy(dtype="float64", na_value=np.nan),
-        "profile_path": _strings([p.get("profile_path") for p in people]),
-        "adult": _typed([p.get("adult") for p in people], "boolean", f"{name}[].adult"),
     }
-    for field in section.person_fields:
-        values = [p.get(field) for p in people]
-        per_person[field] = (
-            _strings(values)
-            if columns[field] is STRING
-            else _typed(values, "Int64", f"{name}[].{field}")
-        )
+    for field in (
+        "name",
+        "original_name",
+        "known_for_department",
+        "popularity",
+        "profile_path",
+        "adult",
+        *section.person_fields,
+    ):
+        per_person[field] = _column([p.get(field) for p in people], field, f"{name}[].{field}")
     data: dict[str, Any] = {"series_id": np.full(n, series_id, dtype="int64")}
     for column, values in per_person.items():
         data[column] = values.take(take)
@@ -408,48 +504,119 @@ def _explode(section: _Section, chunks: list[_Chunk], *, series_id: int) -> pd.D
     return pd.DataFrame({column: data[column] for column in columns}, copy=False)
 
 
-def _strings(values: list[Any]) -> Any:
-    """``values`` as a string column: straight through pyarrow when they are all str or None.
+_NULL = type(None)
+#: The Python types json.loads gives for each kind of value (bool is not int here: type() is
+#: compared, not isinstance).
+_KIND_TYPES: Mapping[str, frozenset[type]] = {
+    "integer": frozenset({int}),
+    "number": frozenset({int, float}),
+    "text": frozenset({str}),
+    "flag": frozenset({bool}),
+}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
-    pandas first checks and converts every value (a number becomes its text, NaN missing),
-    which took about a tenth of a large series' conversion; only other values need that.
+
+def _column(values: list[Any], column: str, where: str) -> Any:
+    """``values`` as the array of ``column``, or a PayloadError if one breaks its rule.
+
+    The dtype follows from the rule (an integer is int64 when required, else Int64), which is
+    the one :mod:`credits_analysis.schema` declares for the column.
+    """
+    rule = VALUE_RULES[column]
+    allowed = _KIND_TYPES[rule.kind] if rule.required else _KIND_TYPES[rule.kind] | {_NULL}
+    if not set(map(type, values)) <= allowed:
+        raise _refused(where, rule, next(v for v in values if type(v) not in allowed))
+    if rule.kind == "text":
+        return _text(values, where)
+    if rule.kind == "flag":
+        return pd.array(values, dtype="boolean")
+    nulls = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    filled = [rule.minimum if v is None else v for v in values]
+    try:
+        data = np.array(filled, dtype="int64" if rule.kind == "integer" else "float64")
+    except OverflowError:
+        raise _refused(where, rule, max(filled, key=abs)) from None
+    broken = data < rule.minimum
+    if rule.kind == "number":
+        broken |= ~np.isfinite(data)
+        data[nulls] = np.nan
+        bad = np.flatnonzero(broken)
+        if bad.size:
+            raise _refused(where, rule, values[bad[0]])
+        return data
+    bad = np.flatnonzero(broken)
+    if bad.size:
+        raise _refused(where, rule, values[bad[0]])
+    return data if rule.required else pd.arrays.IntegerArray(data, nulls)
+
+
+def _refused(where: str, rule: ValueRule, value: Any) -> PayloadError:
+    must = {
+        "integer": f"a JSON integer from {rule.minimum} to {INT64_MAX}",
+        "number": f"a finite JSON number of at least {rule.minimum}",
+        "text": "a JSON string",
+        "flag": "true or false",
+    }[rule.kind]
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = f"{shown[:57]}..."
+    return PayloadError(
+        f"{where} must be {must}{'' if rule.required else ' or null'}; found {shown}"
+    )
+
+
+def _text(values: list[str | None], where: str) -> Any:
+    """``values``, each a str or None, as a string column.
+
+    Straight through pyarrow: pandas would first check and convert every value, which took
+    about a tenth of a large series' conversion.
     """
     try:
         return pd.array(pa.array(values, type=pa.large_string()), dtype=STRING)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return pd.array(values, dtype=STRING)
+    except (UnicodeEncodeError, pa.ArrowInvalid):
+        # JSON allows an unpaired "\ud800"; Python keeps it, but no file or terminal takes it.
+        repaired = [v if v is None else _SURROGATE.sub("\ufffd", v) for v in values]
+        changed = sum(a != b for a, b in zip(values, repaired, strict=True))
+        if not changed:
+            return pd.array(values, dtype=STRING)
+        _warn(
+            f"{changed} {where} value{'s' if changed != 1 else ''} held a lone UTF-16 surrogate "
+            "(not text); replaced by U+FFFD",
+            depth=4,
+        )
+        return pd.array(repaired, dtype=STRING)
 
 
-def _typed(values: list[Any], dtype: str, where: str) -> Any:
-    try:
-        return pd.array(values, dtype=dtype) if dtype != "int64" else np.array(values, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        bad = next((v for v in values if v is not None and not _fits(v, dtype)), None)
-        raise PayloadError(f"{where} must be {dtype}-compatible; found {bad!r}") from exc
+def _no_empty(text: Any) -> Any:
+    """TMDB gives "" for an unknown character or job: <NA>, like a missing one."""
+    return None if isinstance(text, str) and not text else text
 
 
-def _fits(value: Any, dtype: str) -> bool:
-    if dtype == "boolean":
-        return isinstance(value, bool)
-    if dtype == "Float64":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    return isinstance(value, int) and not isinstance(value, bool)
+def _is_id(value: Any) -> bool:
+    return type(value) is int and 0 <= value <= INT64_MAX
+
+
+def _warn(message: str, *, depth: int) -> None:
+    """A DataQualityWarning pointing at the code that called the public function.
+
+    ``depth`` is the number of frames between ``_warn``'s caller and that code.
+    """
+    warnings.warn(message, DataQualityWarning, stacklevel=depth + 2)
 
 
 def _genders(codes: list[Any], section: str) -> pd.Categorical:
     mapped = np.fromiter(
-        (_GENDER_CATEGORY_CODE.get(c, -1) if isinstance(c, int) else -1 for c in codes),
+        (_GENDER_CATEGORY_CODE.get(c, -1) if type(c) is int else -1 for c in codes),
         dtype=np.int8,
         count=len(codes),
     )
     unknown = mapped < 0
     if unknown.any():
         seen = sorted({repr(c) for c, bad in zip(codes, unknown, strict=True) if bad})
-        warnings.warn(
+        _warn(
             f"{int(unknown.sum())} {section} people have a gender code outside TMDB's 0-3 "
             f"({', '.join(seen)}); they are counted as 'not set'",
-            DataQualityWarning,
-            stacklevel=4,
+            depth=3,
         )
         mapped[unknown] = _NOT_SET
     return pd.Categorical.from_codes(mapped, dtype=GENDER_DTYPE)
@@ -478,8 +645,3 @@ def _first_fault(people: Sequence[Any], section: str, nested: str) -> str | None
                 if key not in credit:
                     return f"{who} {nested}[{j}] has no {key!r}"
     return None
-
-
-def _text(value: Any) -> str | None:
-    """``value`` if it is a string, else None (a missing or malformed name is not fatal)."""
-    return value if isinstance(value, str) else None

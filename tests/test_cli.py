@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import os
@@ -17,10 +18,12 @@ import pandas as pd
 import pytest
 
 from credits_analysis import cli
+from credits_analysis._terminal import MESSAGE_LIMIT, printable
 from credits_analysis.cache import RawCache
 from credits_analysis.cli import main
 from credits_analysis.config import Settings
 from credits_analysis.endpoints import season_credits_path
+from credits_analysis.errors import PartialLoadWarning
 from credits_analysis.load import load_series
 from credits_analysis.schema import CAST_COLUMNS, SEASON_COLUMNS
 from tests.fake_tmdb import TOKEN, FakeTMDB, Fault
@@ -142,8 +145,19 @@ def test_unknown_series_exits_2(
 ) -> None:
     online.inject("tv/31337", Fault(404))
     assert run("tables", "31337", "--out", str(tmp_path / "out")) == 2
-    assert capsys.readouterr().err.startswith("error: TMDB has nothing at")
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: TMDB has no TV series with id 31337 (HTTP 404).")
+    assert "themoviedb.org/tv/1399" in line and "season" not in line
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_missing_season_keeps_the_season_advice(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    online.inject(f"tv/{SERIES}/season/*", Fault(404))
+    assert run("fetch", str(SERIES), "--seasons", "1") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: TMDB has nothing at") and "listed in the series' details" in err
 
 
 @pytest.mark.parametrize("verbose", [False, True])
@@ -228,7 +242,10 @@ def test_tables_into_an_unwritable_place_exits_2(
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert run("tables", str(SERIES), "--out", str(blocker / "out")) == 2
-    assert capsys.readouterr().err.startswith("error: [Errno 20] Not a directory")
+    assert capsys.readouterr().err == (
+        f"error: {blocker / 'out'} cannot be a folder ({blocker} is a file); give a folder for "
+        "the output\n"
+    )
     assert online.count() == 0
 
 
@@ -248,7 +265,7 @@ def test_cache_info_and_clear(
     orphan.with_name("1.en-US.meta.json").unlink()  # as if killed between the renames
     assert run("cache", "info") == 0
     assert "1 file of interrupted writes or damaged entries" in capsys.readouterr().out
-    assert run("cache", "clear") == 0
+    assert run("cache", "clear", "--all") == 0
     assert capsys.readouterr().out.startswith("removed 1 entry")
     assert list(cache_dir.rglob("*.json")) == []
 
@@ -471,3 +488,318 @@ def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
     finally:
         os.close(writer)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+# --- season lists -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "numbers"),
+    [
+        (["3"], [3]),
+        (["1-3"], [1, 2, 3]),
+        (["1,2,5"], [1, 2, 5]),
+        (["0,2-4", "7", "3"], [0, 2, 3, 4, 7]),
+        (["2", "1"], [2, 1]),
+        ([" 1 - 2 "], [1, 2]),
+    ],
+)
+def test_seasons_take_numbers_ranges_and_lists(given: list[str], numbers: list[int]) -> None:
+    args = cli.build_parser().parse_args(["fetch", "1", "--seasons", *given])
+    assert args.seasons == numbers
+
+
+def test_a_season_range_reaches_load_series(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("fetch", str(SERIES), "--seasons", "2-3") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out[1:]] == ["season 2", "season 3"]
+    assert online.count(f"tv/{SERIES}/season/*") == 2
+
+
+@pytest.mark.parametrize(
+    ("given", "needle"),
+    [
+        ("-1", "'-1' is not a season list"),
+        ("x", "'x' is not a season list"),
+        ("1.5", "'1.5' is not a season list"),
+        ("3-1", "'3-1' is not a range of seasons: the first number comes first"),
+        ("1-100000", "a range spans at most 200 seasons"),
+    ],
+)
+def test_bad_seasons_exit_2_with_a_sentence(
+    given: str, needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("fetch", "1", "--seasons", given)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert needle in err and "Traceback" not in err and "ValueError" not in err
+
+
+# --- output folder and the set of tables --------------------------------------------------
+
+
+def test_out_that_is_a_file_fails_before_any_request(
+    online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "cast.csv"
+    existing.write_text("a file")
+    assert run("tables", str(SERIES), "--out", str(existing)) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {existing} cannot be a folder; give a folder for the output\n"
+    assert online.count() == 0 and existing.read_text() == "a file"
+
+
+def test_out_where_no_file_can_be_written_fails_before_any_request(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("tables", str(SERIES), "--out", "/proc/credits-analysis-test") == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: cannot write files in /proc/credits-analysis-test: ")
+    assert "Errno" not in line and ".tmp" not in line
+    assert online.count() == 0
+
+
+def test_a_folder_where_a_table_goes_changes_no_file(
+    online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert run("tables", str(SERIES), "--out", str(out), "--seasons", "1") == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "crew.csv").unlink()
+    (out / "crew.csv").mkdir()
+    capsys.readouterr()
+    assert run("tables", str(SERIES), "--out", str(out)) == 2
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if "error" in line]
+    assert (
+        line == f"error: {out / 'crew.csv'} is a folder where a file should go; no file was written"
+    )
+    assert (out / "cast.csv").read_bytes() == before["cast.csv"]
+    assert (out / "seasons.csv").read_bytes() == before["seasons.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["cast.csv", "crew.csv", "seasons.csv"]
+
+
+def test_failed_seasons_are_listed_in_failures_csv_until_they_load(
+    online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    online.inject(f"tv/{SERIES}/season/3/*", Fault(404, times=1))
+    assert run("tables", str(SERIES), "--out", str(out)) == 3
+    failures = pd.read_csv(out / "failures.csv")
+    assert failures["season_number"].tolist() == [3]
+    assert failures["series_id"].tolist() == [SERIES]
+    assert failures["reason"].tolist() == ["not found on TMDB"]
+    assert failures["error"].tolist() == ["NotFoundError"]
+    assert failures["message"].iloc[0].startswith("TMDB has nothing at")
+    assert f"{out / 'failures.csv'}: 1 rows" in capsys.readouterr().out
+    assert run("tables", str(SERIES), "--out", str(out)) == 0
+    assert not (out / "failures.csv").exists()
+    assert f"{out / 'failures.csv'}: removed" in capsys.readouterr().out
+
+
+# --- CSV that a spreadsheet opens safely --------------------------------------------------
+
+FORMULAS = {
+    '=HYPERLINK("http://x.test","click")': '\'=HYPERLINK("http://x.test","click")',
+    "=cmd|' /C calc'!A0": "'=cmd|' /C calc'!A0",
+    "+cmd": "'+cmd",
+    "-1+1": "'-1+1",
+    "@SUM(A1)": "'@SUM(A1)",
+    "\t=1+1": "'\t=1+1",
+    "\r=1+1": "'\r=1+1",
+    "  =1+1": "'  =1+1",
+    "Ada Example": "Ada Example",
+    "Zoë = Zoe": "Zoë = Zoe",
+}
+
+
+def first_names(path: Path) -> list[str]:
+    """The name of each person in a cast.csv, in order, read as a spreadsheet would see it."""
+    with path.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    return list({row["person_id"]: row["name"] for row in reversed(rows)}.values())[::-1]
+
+
+@pytest.fixture
+def formula_names(online: FakeTMDB) -> FakeTMDB:
+    details, payloads = online.add_generated(SERIES, seasons=1, specials=False)
+    cast = payloads[1]["cast"]
+    for person, name in zip(cast, FORMULAS, strict=False):
+        person["name"] = name
+    cast[len(FORMULAS)]["name"] = "Nul\0l"
+    online.add_series(details, payloads)
+    return online
+
+
+def test_tables_quote_cells_a_spreadsheet_would_evaluate(
+    formula_names: FakeTMDB, tmp_path: Path
+) -> None:
+    assert run("tables", str(SERIES), "--out", str(tmp_path)) == 0
+    names = first_names(tmp_path / "cast.csv")
+    assert names[: len(FORMULAS)] == list(FORMULAS.values())
+    assert names[len(FORMULAS)] == "Null"
+    cast = pd.read_csv(tmp_path / "cast.csv")
+    assert cast["episode_count"].dtype == "int64"  # numbers stay numbers
+    assert b"\0" not in (tmp_path / "cast.csv").read_bytes()
+
+
+def test_raw_csv_keeps_the_text_as_sent_but_never_nul(
+    formula_names: FakeTMDB, tmp_path: Path
+) -> None:
+    assert run("tables", str(SERIES), "--out", str(tmp_path), "--raw-csv") == 0
+    names = first_names(tmp_path / "cast.csv")
+    assert names[: len(FORMULAS)] == list(FORMULAS)
+    assert names[len(FORMULAS)] == "Null"
+
+
+def test_excel_csv_starts_with_a_byte_order_mark(online: FakeTMDB, tmp_path: Path) -> None:
+    assert run("fetch", str(SERIES), "--seasons", "1") == 0  # both from the cache below
+    assert run("tables", str(SERIES), "--out", str(tmp_path / "plain"), "--seasons", "1") == 0
+    assert (
+        run("tables", str(SERIES), "--out", str(tmp_path / "xl"), "--seasons", "1", "--excel-csv")
+        == 0
+    )
+    for name in ("cast.csv", "crew.csv", "seasons.csv"):
+        plain = (tmp_path / "plain" / name).read_bytes()
+        assert not plain.startswith(b"\xef\xbb\xbf")
+        assert (tmp_path / "xl" / name).read_bytes() == b"\xef\xbb\xbf" + plain
+
+
+# --- cache subcommand ---------------------------------------------------------------------
+
+
+def test_cache_clear_with_no_pattern_needs_all(
+    online: FakeTMDB, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("fetch", str(SERIES), "--seasons", "1") == 0
+    capsys.readouterr()
+    assert run("cache", "clear") == 2
+    assert "add --all" in capsys.readouterr().err
+    assert len(list(RawCache(cache_dir).entries())) == 2
+
+
+@pytest.mark.parametrize(("answer", "left"), [("y", 0), ("", 2), ("no", 2)])
+def test_cache_clear_with_no_pattern_asks_on_a_terminal(
+    online: FakeTMDB,
+    cache_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+    left: int,
+) -> None:
+    assert run("fetch", str(SERIES), "--seasons", "1") == 0
+    asked: list[str] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or answer)
+    assert run("cache", "clear") == (0 if answer == "y" else 2)
+    assert asked == [f"Delete every cached response in {cache_dir}? [y/N] "]
+    assert len(list(RawCache(cache_dir).entries())) == left
+
+
+def test_cache_info_and_clear_understand_a_bare_series_id(
+    online: FakeTMDB, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    online.add_generated(SERIES * 10, seasons=1, specials=False)
+    assert run("fetch", str(SERIES), "--seasons", "1", "2") == 0
+    assert run("fetch", str(SERIES * 10)) == 0
+    capsys.readouterr()
+    assert run("cache", "info", str(SERIES)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{cache_dir}: 3 entries matching '{SERIES}'")
+    assert sorted(line.split()[0] for line in out[1:]) == [
+        f"tv/{SERIES}",
+        season_credits_path(SERIES, 1),
+        season_credits_path(SERIES, 2),
+    ]
+    assert run("cache", "clear", str(SERIES)) == 0
+    assert capsys.readouterr().out.startswith("removed 3 entries")
+    assert {e.api_path for e in RawCache(cache_dir).entries()} == {
+        f"tv/{SERIES * 10}",
+        season_credits_path(SERIES * 10, 1),
+    }
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def test_messages_name_options_not_python_parameters(
+    online: FakeTMDB, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    details, payloads = online.add_generated(SERIES, seasons=2, specials=False)
+    payloads[2]["crew"] = 3  # season 2 does not parse
+    online.add_series(details, payloads)
+    assert run("fetch", str(SERIES)) == 3
+    err = capsys.readouterr().err
+    assert "season 2 (network) does not parse" in err and "Reload it with --refresh" in err
+    monkeypatch.setenv("CREDITS_ANALYSIS_OFFLINE", "1")
+    assert run("fetch", str(SERIES), "--refresh") == 2
+    assert "error: --refresh needs to fetch from TMDB, but offline mode is on" in (
+        capsys.readouterr().err
+    )
+    assert run("fetch", str(SERIES + 1)) == 2
+    err = capsys.readouterr().err
+    assert "unset CREDITS_ANALYSIS_OFFLINE and leave out --offline" in err
+    for python in ("offline=", "refresh=", "include_specials="):
+        assert python not in err
+
+
+def test_failures_of_several_series_name_each_series(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    online.inject(f"tv/{SERIES}/season/2/*", Fault(404))
+    with pytest.warns(PartialLoadWarning):
+        series = load_series(SERIES, progress=False)
+    assert cli._report_failures(series, named=True) == cli.EXIT_PARTIAL
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{series.name} (tv/{SERIES}, en-US): season 2 not loaded: not found on TMDB")
+
+
+# --- terminal escapes ---------------------------------------------------------------------
+
+HOSTILE = (
+    "\x1b]0;pwned\x07"  # OSC 0: window title
+    "\x1b]52;c;ZWNobyBoaQ==\x1b\\"  # OSC 52: clipboard
+    "\x1b[2J\x1b[H"  # CSI: clear the screen, cursor home
+    "Evil\u202eexe.txt"  # bidi override
+    "\x9b31m\x85\x00\r\x08"  # C1 CSI, NEL, NUL, CR, BS
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (HOSTILE, "Evilexe.txt"),
+        ("a\tb\nc", "a\tb\nc"),
+        ("lone \ud800", "lone \ufffd"),
+        ("\x1b]0;unterminated title", ""),
+        ("Loïc Lefèvre 東京", "Loïc Lefèvre 東京"),
+    ],
+)
+def test_printable_text_has_no_terminal_controls(text: str, shown: str) -> None:
+    assert printable(text) == shown
+
+
+def test_printable_text_is_cut_to_a_limit() -> None:
+    assert printable("x" * 30, limit=10) == "xxxxxxxxxx... (20 more characters)"
+    assert len(printable("y" * 5_000_000)) < MESSAGE_LIMIT + 40
+
+
+def test_the_cli_prints_no_escape_sequence_from_names_or_server_messages(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    details, payloads = online.add_generated(SERIES, seasons=2, specials=False)
+    details["name"] = f"Show {HOSTILE}"
+    online.add_series(details, payloads)
+    message = HOSTILE + "z" * 5_000_000
+    body = json.dumps({"status_code": 34, "status_message": message}).encode()
+    online.inject(f"tv/{SERIES}/season/2/*", Fault(404, body=body))
+    assert run("-v", "fetch", str(SERIES)) == 3
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    # (not "\r": the progress bar redraws its line with it)
+    for control in ("\x1b", "\x07", "\x9b", "\x85", "\x00", "\x08", "\u202e"):
+        assert control not in printed
+    assert captured.out.startswith("Show Evilexe.txt (tv/")
+    assert max(len(line) for line in printed.splitlines()) < MESSAGE_LIMIT + 100

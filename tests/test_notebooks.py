@@ -8,6 +8,7 @@ Bad, season 1 of each).
 from __future__ import annotations
 
 import ast
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -17,9 +18,12 @@ import nbformat
 import papermill
 import pytest
 
+from credits_analysis import demo
 from credits_analysis._resources import notebooks_dir
+from credits_analysis.cache import RawCache
 from credits_analysis.charts import GENDER_COLORS
 from credits_analysis.demo import DEMO_SERIES
+from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.report import (
     COMPARISON_NOTEBOOK,
     EXPLORER_NOTEBOOK,
@@ -242,3 +246,95 @@ def test_comparison_panels_show_their_own_seasons_in_series_colours(
     used = {c for (c,) in colours.values()}
     assert len(used) == len(colours) and used <= OKABE_ITO
     assert not used & set(GENDER_COLORS.values()), "a series never reads as a gender"
+
+
+# --- sections with no data --------------------------------------------------------------------
+
+CREW_ONLY, NO_CREDITS = 7_000_001, 7_000_002
+#: Sections of the explorer drawn from the cast, and from the crew.
+EXPLORER_CAST_CELLS = (
+    "episode-heatmap",
+    "episode-distribution",
+    "gender-cast-people",
+    "gender-cast-episodes",
+    "gender-shares",
+    "popularity-box",
+    "popular-people",
+    "continuity-cast",
+    "regulars",
+)
+EXPLORER_CREW_CELLS = ("gender-crew", "gender-crew-departments", "crew-heatmap", "continuity-crew")
+EMPTY_RUNS = {
+    "explorer-crew-only": (
+        EXPLORER_NOTEBOOK,
+        {"series_id": CREW_ONLY},
+        {cell: "No cast credits in the seasons loaded" for cell in EXPLORER_CAST_CELLS},
+    ),
+    "explorer-no-credits": (
+        EXPLORER_NOTEBOOK,
+        {"series_id": NO_CREDITS},
+        {
+            **{cell: "No cast credits in the seasons loaded" for cell in EXPLORER_CAST_CELLS},
+            **{cell: "No crew credits in the seasons loaded" for cell in EXPLORER_CREW_CELLS},
+        },
+    ),
+    "comparison-crew-only-and-no-credits": (
+        COMPARISON_NOTEBOOK,
+        {"series_ids": [CREW_ONLY, NO_CREDITS]},
+        {
+            "gender-cast": "No series has cast credits in the seasons loaded",
+            "gender-cast-episodes": "No series has cast credits in the seasons loaded",
+        },
+    ),
+    "comparison-no-credits": (
+        COMPARISON_NOTEBOOK,
+        {"series_ids": [NO_CREDITS, NO_CREDITS]},
+        {
+            "size": "No series has credits in the seasons loaded",
+            "gender-cast": "No series has cast credits in the seasons loaded",
+            "gender-crew": "No series has crew credits in the seasons loaded",
+            "gender-cast-episodes": "No series has cast credits in the seasons loaded",
+        },
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def series_without_cast(offline_environment: None) -> None:
+    """Two 2-season series in the cache: one credited with crew only, one with no credits."""
+    cache = RawCache(Path(os.environ["CREDITS_ANALYSIS_CACHE_DIR"]))
+    for series_id, kept in ((CREW_ONLY, ("crew",)), (NO_CREDITS, ())):
+        details, payloads = demo.generate_series(series_id, seasons=2, specials=False)
+        cache.write(details_path(series_id), "en-US", json.dumps(details).encode(), url="test")
+        for number, payload in payloads.items():
+            emptied = {**payload, **{k: [] for k in ("cast", "crew") if k not in kept}}
+            body = json.dumps(emptied).encode()
+            cache.write(season_credits_path(series_id, number), "en-US", body, url="test")
+
+
+@pytest.fixture(scope="module", params=list(EMPTY_RUNS))
+def empty_run(
+    request: pytest.FixtureRequest, series_without_cast: None
+) -> tuple[str, nbformat.NotebookNode]:
+    # Module-scoped like `run`: conftest's per-test environment would hide this cache.
+    path, parameters, _ = EMPTY_RUNS[request.param]
+    return request.param, execute_notebook(notebooks_dir() / path, parameters)
+
+
+@pytest.mark.notebook
+def test_a_section_with_no_data_says_so_in_a_sentence(
+    empty_run: tuple[str, nbformat.NotebookNode],
+) -> None:
+    name, notebook = empty_run
+    said = EMPTY_RUNS[name][2]
+    shown = {cell.id: cell.outputs for cell in notebook.cells if cell.cell_type == "code"}
+    for cell_id, sentence in said.items():
+        (output,) = shown[cell_id]
+        assert sentence in output["data"]["text/plain"], cell_id
+        assert "text/html" in output["data"] and PLOTLY_MIMETYPE not in output["data"]
+    for cell_id, output in outputs(notebook):
+        assert output.output_type != "error" and output.get("name") != "stderr", cell_id
+        figure = output.get("data", {}).get(PLOTLY_MIMETYPE)
+        assert figure is None or figure["data"], f"{cell_id}: a chart with nothing drawn"
+    if name == "explorer-crew-only":
+        assert all(PLOTLY_MIMETYPE in shown[c][0]["data"] for c in EXPLORER_CREW_CELLS)

@@ -10,7 +10,7 @@ import pytest
 
 from credits_analysis import samples, tidy
 from credits_analysis.errors import DataQualityWarning, PayloadError
-from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
+from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, MAX_SEASONS, SEASON_COLUMNS
 
 CREDITS_SAMPLES = [
     "seed-season-aggregate_credits",
@@ -294,7 +294,8 @@ def test_crew_row_values() -> None:
         (payload([cast_person(roles=None)]), r"cast\[0\] \(person id 101\) needs a 'roles' list$"),
         (
             payload([cast_person(roles=[{"credit_id": "x", "episode_count": "ten"}])]),
-            "episode_count must be Int64-compatible; found 'ten'",
+            r"cast\[\]\.roles\[\]\.episode_count must be a JSON integer from 0 to "
+            r"9223372036854775807 or null; found 'ten'",
         ),
     ],
 )
@@ -377,7 +378,8 @@ def test_seasons_of_a_series_with_no_seasons_is_empty_with_schema() -> None:
     [
         ("tv", "must be a JSON object"),
         ({"id": 1}, "'seasons' list"),
-        ({"id": 1, "seasons": [{"name": "x"}]}, r"seasons\[0\] has no integer 'season_number'"),
+        ({"id": True, "seasons": []}, "need an integer 'id'"),
+        ({"id": 2**63, "seasons": []}, "need an integer 'id'"),
     ],
 )
 def test_malformed_details_raise(bad: Any, message: str) -> None:
@@ -417,3 +419,138 @@ def test_by_season_errors_name_the_season() -> None:
         tidy.cast_roles_by_season({1: good, 4: bad}, series_id=1)
     with pytest.raises(PayloadError, match=r"season 2: aggregate credits need a 'crew' list"):
         tidy.crew_jobs_by_season({1: good, 2: {"id": 1, "cast": []}}, series_id=1)
+
+
+# The coercion policy (tidy's module docstring): JSON types as they are, never converted.
+REFUSED = [
+    ("id", "123", r"cast\[\]\.id must be a JSON integer from 0 to \d+; found '123'"),
+    ("id", 1.5, r"cast\[\]\.id must be a JSON integer .*; found 1\.5"),
+    ("id", True, r"cast\[\]\.id .*; found True"),
+    ("id", None, r"cast\[\]\.id must be a JSON integer from 0 to \d+; found None"),
+    ("id", 2**63, r"cast\[\]\.id .*; found 9223372036854775808"),
+    ("id", -1, r"cast\[\]\.id .*; found -1"),
+    ("total_episode_count", "10", r"total_episode_count .* or null; found '10'"),
+    ("total_episode_count", -5, r"total_episode_count .* or null; found -5"),
+    ("order", 2**64, r"cast\[\]\.order .*; found 18446744073709551616"),
+    ("name", 42, r"cast\[\]\.name must be a JSON string or null; found 42"),
+    ("name", ["Ada"], r"cast\[\]\.name must be a JSON string or null; found \['Ada'\]"),
+    ("original_name", {"a": 1}, r"original_name must be a JSON string or null"),
+    ("popularity", float("nan"), r"popularity must be a finite JSON number .*; found nan"),
+    ("popularity", float("inf"), r"popularity must be a finite JSON number .*; found inf"),
+    ("popularity", "high", r"popularity .*; found 'high'"),
+    ("popularity", -0.5, r"popularity .*at least 0 or null; found -0\.5"),
+    ("popularity", 10**400, r"popularity .*; found 1000000000"),
+    ("adult", 1, r"cast\[\]\.adult must be true or false or null; found 1"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), REFUSED, ids=[r[2][:30] for r in REFUSED])
+def test_person_values_that_break_the_policy_are_refused(
+    field: str, value: Any, message: str
+) -> None:
+    bad = payload([cast_person(id=7), cast_person(**{field: value})])
+    with pytest.raises(PayloadError, match=message):
+        tidy.cast_roles(bad, series_id=1, season_number=1)
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        (
+            {"credit_id": "c", "episode_count": 2**63},
+            r"episode_count .*; found 9223372036854775808",
+        ),
+        ({"credit_id": "c", "episode_count": -5}, r"episode_count .*; found -5"),
+        ({"credit_id": "c", "episode_count": True}, r"episode_count .*; found True"),
+        ({"credit_id": "c", "episode_count": 2.5}, r"episode_count .*; found 2\.5"),
+        ({"credit_id": 5, "episode_count": 1}, r"credit_id must be a JSON string; found 5"),
+        ({"credit_id": "c", "episode_count": 1, "character": 3}, r"character must be a JSON"),
+    ],
+)
+def test_role_values_that_break_the_policy_are_refused(role: dict[str, Any], message: str) -> None:
+    with pytest.raises(PayloadError, match=message):
+        tidy.cast_roles(payload([cast_person(roles=[role])]), series_id=1, season_number=1)
+
+
+def test_values_within_the_policy_are_kept_exactly() -> None:
+    person = cast_person(
+        id=2**63 - 1, popularity=7, total_episode_count=0, order=None, adult=None, name=None
+    )
+    person["roles"] = [{"credit_id": "c", "episode_count": 0, "character": ""}]
+    row = tidy.cast_roles(payload([person]), series_id=1, season_number=1).iloc[0]
+    assert row["person_id"] == 2**63 - 1
+    assert row["popularity"] == 7.0 and row["episode_count"] == 0
+    assert pd.isna(row["order"]) and pd.isna(row["adult"]) and pd.isna(row["name"])
+    assert pd.isna(row["character"])
+
+
+def test_a_boolean_gender_is_not_a_code() -> None:
+    with pytest.warns(DataQualityWarning, match=r"outside TMDB's 0-3 \(True\)"):
+        frame = tidy.cast_roles(payload([cast_person(gender=True)]), series_id=1, season_number=1)
+    assert frame["gender"].tolist() == ["not set"]
+
+
+def test_a_lone_surrogate_is_replaced_with_a_warning() -> None:
+    people = [cast_person(name="Ada \ud800 Example"), cast_person(id=5, original_name="\udfff")]
+    with pytest.warns(DataQualityWarning) as warned:
+        frame = tidy.cast_roles(payload(people), series_id=1, season_number=1)
+    assert [str(w.message) for w in warned] == [
+        f"1 cast[].{field} value held a lone UTF-16 surrogate (not text); replaced by U+FFFD"
+        for field in ("name", "original_name")
+    ]
+    assert frame["name"].tolist() == ["Ada \ufffd Example", "Ada Example"]
+    assert frame["original_name"].tolist() == ["Ada Example", "\ufffd"]
+    frame.to_csv().encode("utf-8")  # every value is text a file can hold
+
+
+def test_a_listed_season_that_breaks_the_policy_is_left_out_with_a_warning() -> None:
+    details = {
+        "id": 9,
+        "seasons": [
+            {"season_number": 1, "episode_count": 6},
+            {"season_number": 2**63, "episode_count": 6},
+            {"season_number": True},
+            "season 4",
+            {"name": "no number"},
+            {"season_number": 5, "episode_count": -1},
+            {"season_number": 6, "name": "Season \ud800 6"},
+            {"season_number": 7, "id": 12.0},
+        ],
+    }
+    with pytest.warns(DataQualityWarning) as warned:
+        frame = tidy.seasons(details)
+    assert frame["season_number"].tolist() == [1, 6]
+    assert frame["name"].tolist()[1] == "Season \ufffd 6"
+    messages = [str(w.message) for w in warned]
+    assert sum("left out" in m for m in messages) == 6
+    assert any("seasons[1] left out: 'season_number' must be a JSON integer" in m for m in messages)
+    assert any("seasons[3] left out: is a str, not an object" in m for m in messages)
+    assert any("seasons[5] left out: 'episode_count' " in m and "found -1" in m for m in messages)
+
+
+def test_a_repeated_season_number_is_kept_once_with_a_warning() -> None:
+    details = {
+        "id": 9,
+        "seasons": [
+            {"season_number": 1, "name": "Season 1", "episode_count": 6},
+            {"season_number": 1, "name": "Season 1 again", "episode_count": 8},
+            {"season_number": 2, "name": "Season 2"},
+        ],
+    }
+    with pytest.warns(DataQualityWarning, match=r"seasons\[1\] left out: repeats season 1"):
+        frame = tidy.seasons(details)
+    assert frame["name"].tolist() == ["Season 1", "Season 2"]
+    assert frame["episode_count"].tolist() == [6, pd.NA]
+
+
+def test_a_status_that_is_not_text_is_ignored_with_a_warning() -> None:
+    details = {"id": 9, "status": ["Ended"], "seasons": [{"season_number": 1}]}
+    with pytest.warns(DataQualityWarning, match="'status' is a list, not a string; ignored"):
+        assert tidy.seasons(details)["season_number"].tolist() == [1]
+
+
+def test_an_implausible_number_of_seasons_is_refused() -> None:
+    listed = [{"season_number": n} for n in range(MAX_SEASONS + 1)]
+    with pytest.raises(PayloadError, match=f"list {MAX_SEASONS + 1} seasons, more than the 200"):
+        tidy.seasons({"id": 9, "seasons": listed})
+    assert len(tidy.seasons({"id": 9, "seasons": listed[:MAX_SEASONS]})) == MAX_SEASONS
