@@ -20,7 +20,7 @@ import json
 import logging
 import ssl
 import threading
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -244,7 +244,13 @@ class AsyncTMDBClient:
             await self._http.aclose()
         self._http = self._limiter = self._slots = None
 
-    async def get(self, api_path: str, *, language: str | None = None) -> TMDBResponse:
+    async def get(
+        self,
+        api_path: str,
+        *,
+        language: str | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> TMDBResponse:
         """GET one API path, retrying transient failures.
 
         Parameters
@@ -254,6 +260,8 @@ class AsyncTMDBClient:
             ``tv/1399/season/1/aggregate_credits``.
         language
             The ``language`` parameter; default ``settings.language``.
+        params
+            Further query parameters (``query``, ``page``...), sent after ``language``.
 
         Raises
         ------
@@ -270,7 +278,7 @@ class AsyncTMDBClient:
             raise RuntimeError("use AsyncTMDBClient inside 'async with'")
         path = api_path.strip("/")
         language = language or self.settings.language
-        url = self._url(path, language)
+        url = self._url(path, language, params)
         shown = redact_url(url)
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
@@ -340,8 +348,9 @@ class AsyncTMDBClient:
         except TMDBError as exc:
             return exc
 
-    def _url(self, path: str, language: str) -> str:
-        return f"{self.settings.base_url}/{path.strip('/')}?{urlencode({'language': language})}"
+    def _url(self, path: str, language: str, params: Mapping[str, str | int] | None = None) -> str:
+        query = urlencode({"language": language, **(params or {})})
+        return f"{self.settings.base_url}/{path.strip('/')}?{query}"
 
     async def _attempt(self, url: str, shown: str, path: str, language: str) -> TMDBResponse:
         assert self._http is not None and self._limiter is not None and self._slots is not None
@@ -569,12 +578,18 @@ class TMDBClient:
     def __repr__(self) -> str:
         return f"TMDBClient(base_url={redact_url(self.settings.base_url)!r})"
 
-    def get(self, api_path: str, *, language: str | None = None) -> TMDBResponse:
+    def get(
+        self,
+        api_path: str,
+        *,
+        language: str | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> TMDBResponse:
         """Blocking :meth:`AsyncTMDBClient.get`."""
 
         async def go() -> TMDBResponse:
             async with self._async() as client:
-                return await client.get(api_path, language=language)
+                return await client.get(api_path, language=language, params=params)
 
         return run_sync(go())
 
