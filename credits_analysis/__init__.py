@@ -20,17 +20,22 @@ from typing import TYPE_CHECKING, Any
 from credits_analysis import schema, tidy
 from credits_analysis.config import Settings
 from credits_analysis.errors import (
+    AmbiguousSeriesError,
     AuthError,
     CreditsAnalysisError,
+    InvalidQueryError,
     NotFoundError,
     OfflineMissError,
     PartialLoadWarning,
     PayloadError,
     RateLimitedError,
+    SeriesNotFoundError,
     StaleDataWarning,
     TMDBError,
 )
 from credits_analysis.load import SeriesCredits, load_series
+from credits_analysis.resolve import ResolvedSeries, resolve_series
+from credits_analysis.search import discover_series, search_series
 from credits_analysis.tidy import cast_roles, crew_jobs, seasons
 
 if TYPE_CHECKING:
@@ -39,14 +44,18 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "AmbiguousSeriesError",
     "AuthError",
     "CreditsAnalysisError",
+    "InvalidQueryError",
     "NotFoundError",
     "OfflineMissError",
     "PartialLoadWarning",
     "PayloadError",
     "RateLimitedError",
+    "ResolvedSeries",
     "SeriesCredits",
+    "SeriesNotFoundError",
     "Settings",
     "StaleDataWarning",
     "TMDBError",
@@ -57,10 +66,13 @@ __all__ = [
     "crew_jobs",
     "demo",
     "describe",
+    "discover_series",
     "load_series",
     "report",
+    "resolve_series",
     "samples",
     "schema",
+    "search_series",
     "seasons",
     "tidy",
     "wording",

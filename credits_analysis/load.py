@@ -54,6 +54,7 @@ from credits_analysis.errors import (
     StaleDataWarning,
     TMDBError,
 )
+from credits_analysis.resolve import resolve_series
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS, empty_frame
 from credits_analysis.tmdb import AsyncTMDBClient, RetryPolicy, TMDBResponse, run_sync
 
@@ -131,7 +132,7 @@ class SeriesCredits:
 
 
 def load_series(
-    series_id: int,
+    series_id: int | str,
     seasons: int | Iterable[int] | None = None,
     *,
     language: str | None = None,
@@ -150,9 +151,10 @@ def load_series(
     Parameters
     ----------
     series_id
-        TMDB series id (the number in ``themoviedb.org/tv/1399-...``). The bundled synthetic
-        demo series, 9000001 and 9000002, are served from the bundled data, with or without a
-        token.
+        TMDB series id (the number in ``themoviedb.org/tv/1399-...``), or its slug
+        (``"1399-game-of-thrones"``), address or name (``"Game of Thrones"``): see
+        :func:`credits_analysis.resolve.resolve_series`. The bundled synthetic demo series,
+        9000001 and 9000002, are served from the bundled data, with or without a token.
     seasons
         None for every season the details list (Specials, season 0, only with
         ``include_specials``), a season number, or several. Numbers are those of the details'
@@ -199,6 +201,9 @@ def load_series(
         fetch; raised as soon as that is known, without ``.partial``.
     TypeError, ValueError
         ``seasons`` is not an int or a collection of non-negative ints.
+    InvalidQueryError, AmbiguousSeriesError, SeriesNotFoundError
+        ``series_id`` cannot be read, or names no single series (see
+        :func:`~credits_analysis.resolve.resolve_series`).
 
     Notes
     -----
@@ -217,6 +222,9 @@ def load_series(
     stands in, with the same warning, for whatever TMDB failed to serve.
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
+    series_id = resolve_series(
+        series_id, settings=settings, transport=transport, retry=retry
+    ).series_id
     wanted = _season_numbers(seasons)
     loader = _Loader(
         int(series_id),
