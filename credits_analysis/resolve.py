@@ -302,7 +302,9 @@ def _listing(frame: pd.DataFrame, most: int) -> str:
 
 def _series_id(value: int, given: object) -> int:
     if not 0 < value <= _MAX_ID:
-        raise InvalidQueryError(f"a TMDB series id is a positive number, not {given}")
+        raise InvalidQueryError(
+            f"a TMDB series id is a positive number (at most {_MAX_ID}), not {given}"
+        )
     return value
 
 

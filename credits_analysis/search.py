@@ -8,7 +8,7 @@ request, with a message saying to split the date range (discover) or narrow the 
 Every page is cached for a day (:data:`SEARCH_TTL`) in the response cache, so a notebook re-run
 does not repeat its searches. Cache paths are readable and cannot leave the cache folder::
 
-    search/tv/{query-slug}-{hash}[_y{year}]_p{page}.{language}.json
+    search/tv/{query-slug}[_y{year}]-{hash}_p{page}.{language}.json
     discover/tv/{filters-slug}-{hash}_p{page}.{language}.json
 
 The slug is the query (or the filters) folded to ASCII, lowercased, with every run of other
