@@ -15,6 +15,7 @@ import pytest
 
 import credits_analysis as ca
 from credits_analysis import tidy
+from credits_analysis._resources import notebooks_dir
 from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
 from credits_analysis.errors import (
@@ -26,6 +27,7 @@ from credits_analysis.errors import (
     SeriesNotFoundError,
     StaleDataWarning,
 )
+from credits_analysis.report import EXPLORER_NOTEBOOK, execute_notebook
 from credits_analysis.resolve import known_series, name_key, parse_reference, resolve_series
 from credits_analysis.schema import SEARCH_COLUMNS
 from credits_analysis.search import discover_series, search_series
@@ -503,3 +505,18 @@ def test_load_series_by_a_demo_name_offline() -> None:
 def test_public_names() -> None:
     assert ca.search_series is search_series and ca.discover_series is discover_series
     assert ca.resolve_series is resolve_series and parse_reference("1399") == (1399, "id")
+
+
+@pytest.mark.notebook
+def test_the_explorer_notebook_takes_a_series_name() -> None:
+    notebook = execute_notebook(
+        notebooks_dir() / EXPLORER_NOTEBOOK, {"series_id": "The Quiet Coast", "seasons": [1]}
+    )
+    said = " ".join(
+        output["data"]["text/plain"]
+        for cell in notebook.cells
+        if cell.get("id") == "load"
+        for output in cell.outputs
+        if "data" in output
+    )
+    assert "The Quiet Coast (synthetic limited series) (TMDB id 9000002)" in said
