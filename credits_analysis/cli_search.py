@@ -66,8 +66,9 @@ def resolve_argument(
         resolved = resolve_series(reference, language=language, offline=offline, settings=settings)
     except AmbiguousSeriesError as exc:
         shown = exc.candidates
-        more = f"; the first {len(shown)}" if exc.total > len(shown) else ""
-        print(f'"{exc.query}" matches {exc.total} series{more}:', file=sys.stderr)
+        total = f"{exc.total}{' or more' if exc.more else ''}"
+        first_few = f"; the first {len(shown)}" if exc.total > len(shown) else ""
+        print(f'"{exc.query}" matches {total} series{first_few}:', file=sys.stderr)
         print(_table(shown, indent="  "), file=sys.stderr)
         first = shown.iloc[0]
         raise InvalidQueryError(

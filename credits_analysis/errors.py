@@ -131,14 +131,19 @@ class AmbiguousSeriesError(CreditsAnalysisError, LookupError):
         Up to ten of them, in TMDB's order, with the columns of
         :data:`credits_analysis.schema.SEARCH_COLUMNS`.
     total : int
-        How many series matched in all.
+        How many series matched among those looked at (one page of search results).
+    more : bool
+        Whether the search found a full page, so that more series may match.
     """
 
-    def __init__(self, message: str, *, query: str, candidates: Any, total: int) -> None:
+    def __init__(
+        self, message: str, *, query: str, candidates: Any, total: int, more: bool = False
+    ) -> None:
         super().__init__(message)
         self.query = query
         self.candidates = candidates
         self.total = total
+        self.more = more
 
 
 class PartialLoadWarning(UserWarning):

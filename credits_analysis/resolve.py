@@ -2,7 +2,8 @@
 
 Read locally, with no request:
 
-- an id: ``1399`` (or any integer, numpy's included);
+- an id: ``1399`` (or any integer, numpy's included). A title made of digits alone (``24``) is
+  read as an id too: find its id with :func:`~credits_analysis.search.search_series`;
 - a slug, as in TMDB's addresses: ``1399-game-of-thrones`` (digits, a hyphen, no spaces);
 - an address: ``https://www.themoviedb.org/tv/1399-game-of-thrones`` and anything below it
   (``/season/2``), with or without ``https://`` and ``www.``. Addresses of a movie, a person or
@@ -49,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 #: Candidates an ambiguity error lists.
 MAX_CANDIDATES = 10
+# Results a name is looked for among: one page.
+_SEARCHED = 20
 #: TMDB ids are far below this; a larger number is a paste of something else.
 _MAX_ID = 2**31 - 1
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -180,7 +183,9 @@ def resolve_series(
     if settings.offline or not settings.token:
         resolved = _offline(query, settings)
     else:
-        found = search_series(query, limit=20, settings=settings, transport=transport, retry=retry)
+        found = search_series(
+            query, limit=_SEARCHED, settings=settings, transport=transport, retry=retry
+        )
         resolved = _pick(query, found)
     logger.info("%s", resolved.message())
     return resolved
@@ -208,7 +213,9 @@ def known_series(settings: Settings) -> pd.DataFrame:
         samples.load(name) for path, name in _SAMPLES.items() if re.fullmatch(r"tv/\d+", path)
     ]
     for store in (RawCache(data_dir() / "demo", read_only=True), RawCache(settings.cache_dir)):
-        for entry in store.entries("tv/*"):
+        # Details paths end with the id; season credits ("tv/1/season/1/aggregate_credits")
+        # do not, so they are not read and checksummed for nothing.
+        for entry in store.entries("tv/*[0-9]"):
             if re.fullmatch(r"tv/\d+", entry.api_path):
                 try:
                     details.append(entry.payload())
@@ -263,7 +270,7 @@ def _pick(query: str, found: pd.DataFrame) -> ResolvedSeries:
             f'TMDB has no series named "{query}": check the spelling, try fewer words, or '
             "`credits-analysis search` part of the name"
         )
-    raise _ambiguous(query, found)
+    raise _ambiguous(query, found, more=len(found) == _SEARCHED)
 
 
 def _resolved(query: str, row: pd.Series, how: str) -> ResolvedSeries:
@@ -278,16 +285,19 @@ def _resolved(query: str, row: pd.Series, how: str) -> ResolvedSeries:
     )
 
 
-def _ambiguous(query: str, candidates: pd.DataFrame) -> AmbiguousSeriesError:
+def _ambiguous(query: str, candidates: pd.DataFrame, *, more: bool = False) -> AmbiguousSeriesError:
+    """The error listing ``candidates``; ``more``: the search may have found more than these."""
     shown = candidates.head(MAX_CANDIDATES).reset_index(drop=True)
     first = shown.iloc[0]
     example = f"{first['series_id']}-{slug(str(first['name']))}"
     return AmbiguousSeriesError(
-        f'"{query}" matches {len(candidates)} series: {_listing(shown, MAX_CANDIDATES)}. Give the '
-        f"TMDB id or slug of the one you mean, e.g. {first['series_id']} or {example}",
+        f'"{query}" matches {len(candidates)}{" or more" if more else ""} series: '
+        f"{_listing(shown, MAX_CANDIDATES)}. Give the TMDB id or slug of the one you mean, e.g. "
+        f"{first['series_id']} or {example}",
         query=query,
         candidates=shown,
         total=len(candidates),
+        more=more,
     )
 
 

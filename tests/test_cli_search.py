@@ -168,6 +168,15 @@ def test_more_than_ten_candidates_show_the_first_ten(
     assert err.count("Mystery Show") == 10 and "credits-analysis report 7000000" in err
 
 
+def test_a_full_page_of_candidates_may_hide_more(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    online.add_listed(25, name="Mystery Show", network=9, start_id=7_000_000)
+    status, _, err = run(capsys, "fetch", "mystery")
+    assert status == 2 and err.startswith('"mystery" matches 20 or more series; the first 10:')
+    assert online.count("search/tv") == 1  # one page is enough to know it is ambiguous
+
+
 def test_a_name_with_no_match(online: FakeTMDB, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "fetch", "zzyzx")
     assert (status, out) == (2, "")
