@@ -115,7 +115,10 @@ def add_discover(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument("--country", metavar="CC", help="origin country, e.g. GB")
     command.add_argument("--original-language", metavar="LL", help="e.g. ko")
     command.add_argument(
-        "--genre", action="append", metavar="ID", help="TMDB genre id (18 Drama); repeat: all"
+        "--genre",
+        action="append",
+        metavar="ID|NAME",
+        help="TMDB genre id (18) or name (Drama); repeat: all",
     )
     command.add_argument(
         "--sort",

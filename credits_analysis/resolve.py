@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import operator
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,7 +40,7 @@ from credits_analysis.errors import (
     PayloadError,
     SeriesNotFoundError,
 )
-from credits_analysis.search import checked_query, search_series, slug
+from credits_analysis.search import checked_query, name_key, search_series, slug
 from credits_analysis.tmdb import RetryPolicy
 
 __all__ = ["ResolvedSeries", "name_key", "parse_reference", "resolve_series"]
@@ -189,13 +188,6 @@ def resolve_series(
         resolved = _pick(query, found)
     logger.info("%s", resolved.message())
     return resolved
-
-
-def name_key(name: str) -> str:
-    """``name`` for comparison: accents dropped (NFKD), case folded, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def known_series(settings: Settings) -> pd.DataFrame:

@@ -10,6 +10,7 @@ does not repeat its searches. Cache paths are readable and cannot leave the cach
 
     search/tv/{query-slug}[_y{year}]-{hash}_p{page}.{language}.json
     discover/tv/{filters-slug}-{hash}_p{page}.{language}.json
+    genre/tv/list.{language}.json        # TMDB's TV genres, when discover is given genre names
 
 The slug is the query (or the filters) folded to ASCII, lowercased, with every run of other
 characters a hyphen, cut to 40 characters; the hash is the first 10 hex digits of the SHA-256
@@ -31,9 +32,9 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pandas as pd
@@ -58,11 +59,13 @@ __all__ = [
     "SORT_KEYS",
     "checked_query",
     "discover_series",
+    "name_key",
     "search_series",
     "slug",
 ]
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Results TMDB serves per page of search and discover.
 PAGE_SIZE = 20
@@ -144,11 +147,8 @@ def search_series(
     if year is not None:
         params["first_air_date_year"] = year
         label += f"_y{year}"
-    pages = _Pages(
-        "search/tv",
-        params,
-        label,
-        _limit(limit, "narrow the query or give first_air_date_year"),
+    limit = _limit(limit, "narrow the query or give first_air_date_year")
+    session = _Session(
         settings,
         language=language,
         offline=offline,
@@ -156,7 +156,8 @@ def search_series(
         transport=transport,
         retry=retry,
     )
-    return pages.frame()
+    results = session.run(lambda: _results(session, "search/tv", params, label, limit))
+    return tidy.series_results(results).head(limit).reset_index(drop=True)
 
 
 def discover_series(
@@ -189,7 +190,9 @@ def discover_series(
     original_language
         ISO 639-1 code, e.g. ``ko``.
     genres
-        TMDB TV genre ids (18 is Drama, 80 Crime); several must all apply.
+        TMDB TV genre ids (18 is Drama, 80 Crime) or names (``"Drama"``, any case and accents:
+        looked up in TMDB's TV genre list, one request cached for a day); several must all
+        apply.
     sort_by
         One of :data:`SORT_KEYS` with ``.asc`` or ``.desc``.
     limit
@@ -213,8 +216,7 @@ def discover_series(
     params: dict[str, str | int] = {"sort_by": _sort_by(sort_by), "include_adult": "false"}
     if networks is not None:
         params["with_networks"] = "|".join(str(i) for i in _ids(networks, "network"))
-    if genres is not None:
-        params["with_genres"] = ",".join(str(i) for i in _ids(genres, "genre"))
+    wanted_genres = None if genres is None else _genres(genres)
     start = _day(first_air_date_from, "first_air_date_from")
     end = _day(first_air_date_to, "first_air_date_to")
     if start is not None and end is not None and start > end:
@@ -229,15 +231,10 @@ def discover_series(
         params["with_original_language"] = _code(
             original_language, _LANGUAGE, "original_language"
         ).lower()
-    label = slug(" ".join(f"{k} {v}" for k, v in params.items() if k != "include_adult"))
-    pages = _Pages(
-        "discover/tv",
-        params,
-        label,
-        _limit(
-            limit,
-            "split the date range (first_air_date_from/first_air_date_to) into several calls",
-        ),
+    limit = _limit(
+        limit, "split the date range (first_air_date_from/first_air_date_to) into several calls"
+    )
+    session = _Session(
         settings,
         language=language,
         offline=offline,
@@ -245,7 +242,15 @@ def discover_series(
         transport=transport,
         retry=retry,
     )
-    return pages.frame()
+
+    async def work() -> list[Any]:
+        if wanted_genres is not None:
+            ids = await _genre_ids(session, wanted_genres)
+            params["with_genres"] = ",".join(str(i) for i in ids)
+        label = slug(" ".join(f"{k} {v}" for k, v in params.items() if k != "include_adult"))
+        return await _results(session, "discover/tv", params, label, limit)
+
+    return tidy.series_results(session.run(work)).head(limit).reset_index(drop=True)
 
 
 def checked_query(query: object) -> str:
@@ -272,15 +277,11 @@ def checked_query(query: object) -> str:
     return text
 
 
-class _Pages:
-    """The pages of one query: from the cache while fresh, else from TMDB, then cached."""
+class _Session:
+    """One call's requests: each answered from the cache while fresh, else by TMDB, then cached."""
 
     def __init__(
         self,
-        endpoint: str,
-        params: Mapping[str, str | int],
-        label: str,
-        limit: int,
         settings: Settings | None,
         *,
         language: str | None,
@@ -292,15 +293,10 @@ class _Pages:
         self.settings = (settings or Settings.from_env()).with_overrides(
             language=language, offline=offline
         )
-        self.endpoint = endpoint
-        self.params = dict(params)
-        self.limit = limit
         self.refresh = refresh
         self.transport = transport
         self.retry = retry
         self.cache = RawCache(self.settings.cache_dir)
-        digest = hashlib.sha256(json.dumps(self.params, sort_keys=True).encode()).hexdigest()
-        self.key = f"{endpoint}/{label}-{digest[:10]}"
         self.blocked = _blocked(self.settings)
         if refresh and self.blocked is not None:
             raise ConfigError(f"refresh=True needs to ask TMDB, but {self.blocked}")
@@ -309,41 +305,39 @@ class _Pages:
         self._stack: contextlib.AsyncExitStack | None = None
         self._opening: asyncio.Lock | None = None
 
-    def frame(self) -> pd.DataFrame:
-        results = run_sync(self._gather())
+    def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        """``work()`` run to completion with the client it may open closed at the end."""
+
+        async def within() -> T:
+            async with contextlib.AsyncExitStack() as stack:
+                self._stack, self._opening = stack, asyncio.Lock()
+                return await work()
+
+        result = run_sync(within())
         # Warned here, in the caller's thread, so a notebook shows it with its cell.
         if self.stale:
             warnings.warn(
-                f"using {len(self.stale)} search page(s) cached more than "
+                f"using {len(self.stale)} search response(s) cached more than "
                 f"{SEARCH_TTL.days} day ago ({', '.join(self.stale)}), since {self.blocked}",
                 StaleDataWarning,
                 stacklevel=3,
             )
-        return tidy.series_results(results).head(self.limit).reset_index(drop=True)
+        return result
 
-    async def _gather(self) -> list[Any]:
-        async with contextlib.AsyncExitStack() as stack:
-            self._stack, self._opening = stack, asyncio.Lock()
-            first = await self._page(1)
-            wanted = min(math.ceil(self.limit / PAGE_SIZE), first["total_pages"], MAX_PAGE)
-            # Pages may fail independently; every one is awaited before the first error is
-            # raised, so none is left running when the client closes.
-            rest = await asyncio.gather(
-                *(self._page(n) for n in range(2, wanted + 1)), return_exceptions=True
-            )
-        error = next((r for r in rest if isinstance(r, BaseException)), None)
-        if error is not None:
-            raise error
-        return [item for page in (first, *rest) for item in page["results"]]
-
-    async def _page(self, number: int) -> dict[str, Any]:
-        path = f"{self.key}_p{number}"
+    async def get(
+        self,
+        endpoint: str,
+        path: str,
+        params: Mapping[str, str | int],
+        check: Callable[[Any, str], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """``endpoint?params``, cached as ``path``; ``check(payload, where)`` vets the payload."""
         language = self.settings.language
         entry = None if self.refresh else self.cache.read(path, language)
         if entry is not None and (entry.is_fresh(SEARCH_TTL) or self.blocked is not None):
             if not entry.is_fresh(SEARCH_TTL):
                 self.stale.append(path)
-            return _checked_page(entry.payload(), str(entry.path))
+            return check(entry.payload(), str(entry.path))
         if self.blocked is not None:
             raise OfflineMissError(
                 f"{self.blocked}, and this search ({path}, {language}) is not in the cache "
@@ -352,10 +346,8 @@ class _Pages:
                 missing=[path],
             )
         client = await self._connected()
-        response = await client.get(
-            self.endpoint, language=language, params={**self.params, "page": number}
-        )
-        page = _checked_page(response.payload, response.url)
+        response = await client.get(endpoint, language=language, params=params)
+        payload = check(response.payload, response.url)
         try:
             self.cache.write(
                 path,
@@ -366,19 +358,58 @@ class _Pages:
                 fetched_at=response.fetched_at,
             )
         except OSError as exc:
-            # The page is in hand; an unwritable cache costs a repeated search, not this one.
+            # The answer is in hand; an unwritable cache costs a repeated search, not this one.
             logger.warning("could not cache %s in %s: %s", path, self.cache.root, exc)
-        return page
+        return payload
 
     async def _connected(self) -> AsyncTMDBClient:
-        """The client, opened by the first page that needs it (pages run concurrently)."""
-        assert self._stack is not None and self._opening is not None, "only within _gather()"
+        """The client, opened by the first request that needs it (pages run concurrently)."""
+        assert self._stack is not None and self._opening is not None, "only within run()"
         async with self._opening:
             if self._client is None:
                 self._client = await self._stack.enter_async_context(
                     AsyncTMDBClient(self.settings, transport=self.transport, retry=self.retry)
                 )
         return self._client
+
+
+async def _results(
+    session: _Session, endpoint: str, params: Mapping[str, str | int], label: str, limit: int
+) -> list[Any]:
+    """The ``results`` of as many pages of ``endpoint?params`` as ``limit`` needs, in order."""
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+    key = f"{endpoint}/{label}-{digest[:10]}"
+
+    async def page(number: int) -> dict[str, Any]:
+        return await session.get(
+            endpoint, f"{key}_p{number}", {**params, "page": number}, _checked_page
+        )
+
+    first = await page(1)
+    wanted = min(math.ceil(limit / PAGE_SIZE), first["total_pages"], MAX_PAGE)
+    # Pages may fail independently; every one is awaited before the first error is raised,
+    # so none is left running when the client closes.
+    rest = await asyncio.gather(*(page(n) for n in range(2, wanted + 1)), return_exceptions=True)
+    error = next((r for r in rest if isinstance(r, BaseException)), None)
+    if error is not None:
+        raise error
+    return [item for answer in (first, *rest) for item in answer["results"]]
+
+
+async def _genre_ids(session: _Session, genres: list[int | str]) -> list[int]:
+    """Genre ids, names among them looked up in TMDB's TV genre list (one request, cached)."""
+    names = [g for g in genres if isinstance(g, str)]
+    if not names:
+        return [g for g in genres if isinstance(g, int)]
+    listed = await session.get("genre/tv/list", "genre/tv/list", {}, _checked_genres)
+    by_name = {name_key(g["name"]): g["id"] for g in listed["genres"]}
+    unknown = [n for n in names if name_key(n) not in by_name]
+    if unknown:
+        raise InvalidQueryError(
+            f"no TV genre is named {', '.join(map(repr, unknown))} on TMDB; its TV genres are "
+            f"{', '.join(g['name'] for g in listed['genres'])}"
+        )
+    return [g if isinstance(g, int) else by_name[name_key(g)] for g in genres]
 
 
 def _blocked(settings: Settings) -> str | None:
@@ -449,6 +480,39 @@ def _ids(values: int | str | Iterable[int | str], what: str) -> list[int]:
     if not ids:
         raise InvalidQueryError(f"no {what} id given")
     return ids
+
+
+def _genres(values: int | str | Iterable[int | str]) -> list[int | str]:
+    """Genre ids (digits become ids) and names, checked; names are looked up later."""
+    items = [values] if isinstance(values, int | str) else list(values)
+    checked: list[int | str] = []
+    for item in items:
+        text = item.strip() if isinstance(item, str) else None
+        if text is not None and text and not text.isdecimal():
+            checked.append(checked_query(text))
+        else:
+            checked.extend(_ids([item], "genre"))
+    if not checked:
+        raise InvalidQueryError("no genre given")
+    return checked
+
+
+def _checked_genres(payload: Any, where: str) -> dict[str, Any]:
+    genres = payload.get("genres") if isinstance(payload, dict) else None
+    ok = isinstance(genres, list) and all(
+        isinstance(g, dict) and isinstance(g.get("id"), int) and isinstance(g.get("name"), str)
+        for g in genres
+    )
+    if not ok:
+        raise PayloadError(f"{where} is not TMDB's genre list (a 'genres' list of ids and names)")
+    return payload
+
+
+def name_key(name: str) -> str:
+    """``name`` for comparison: accents dropped (NFKD), case folded, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 def _day(value: str | date | None, name: str) -> date | None:

@@ -9,7 +9,8 @@
 
 It also answers ``/3/search/tv`` and ``/3/discover/tv`` from :data:`CATALOGUE` (plus series
 listed with :meth:`FakeTMDB.add_listed`): 20 results a page with ``total_pages`` and
-``total_results``, and TMDB's HTTP 400 (code 22) for a page outside 1-500.
+``total_results``, and TMDB's HTTP 400 (code 22) for a page outside 1-500; and
+``/3/genre/tv/list`` (:data:`TV_GENRES`).
 
 It checks the Bearer token (401 with TMDB's error body otherwise), answers unknown routes with
 TMDB's 404 body, and applies injected :class:`Fault` s per path glob. It counts requests and
@@ -217,6 +218,8 @@ class FakeTMDB:
         if api_path in ("search/tv", "discover/tv"):
             status, body = self._listing(api_path, params)
             return Reply(status, body, {}, delay)
+        if api_path == "genre/tv/list":
+            return Reply(200, json.dumps({"genres": TV_GENRES}).encode(), {}, delay)
         body = self._body(api_path)
         if body is None:
             return Reply(404, error_body(404), {}, delay)
@@ -388,6 +391,14 @@ CATALOGUE: tuple[dict[str, Any], ...] = (
     _series(1408, "House", "2004-11-16", ["US"], 130.0, networks=(19,)),
     _series(66732, "Stranger Things", "2016-07-15", ["US"], 220.0, networks=(213,)),
 )
+#: Part of TMDB's ``/genre/tv/list``.
+TV_GENRES = [
+    {"id": 16, "name": "Animation"},
+    {"id": 18, "name": "Drama"},
+    {"id": 35, "name": "Comedy"},
+    {"id": 80, "name": "Crime"},
+    {"id": 10765, "name": "Sci-Fi & Fantasy"},
+]
 _PAGE_ERROR = {
     "success": False,
     "status_code": 22,

@@ -92,6 +92,12 @@ def test_discover_by_network_and_dates(
     assert params["with_networks"] == "49|213" and params["first_air_date.gte"] == "2015-01-01"
 
 
+def test_discover_by_genre_name_or_id(online: FakeTMDB, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "discover", "--genre", "Comedy", "--genre", "18")
+    assert status == 0
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["34307", "1906"]
+
+
 def test_discover_by_country(online: FakeTMDB, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "discover", "--country", "GB")
     assert status == 0 and [line.split()[0] for line in out.splitlines()[1:]] == ["2996", "1906"]

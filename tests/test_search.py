@@ -199,7 +199,7 @@ def test_offline_a_cached_search_is_used_and_an_old_one_warned_about(
     (entry,) = cache.entries("search/*")
     old = datetime.now(UTC) - timedelta(days=3)
     cache.write(entry.api_path, entry.language, entry.path.read_bytes(), url="u", fetched_at=old)
-    with pytest.warns(StaleDataWarning, match="search page"):
+    with pytest.warns(StaleDataWarning, match="search response"):
         stale = search(fake_tmdb, no_token, "shameless")
     assert stale["series_id"].tolist() == [34307, 1906]
     assert fake_tmdb.count() == 1
@@ -246,6 +246,17 @@ def test_discover_by_country_language_and_genres(fake_tmdb: FakeTMDB, settings: 
     assert fake_tmdb.requests[1].params["with_genres"] == "80,18"
 
 
+def test_genres_by_name_are_looked_up_once(fake_tmdb: FakeTMDB, settings: Settings) -> None:
+    by_name = discover(fake_tmdb, settings, genres=["crime", "DRAMA"])
+    assert by_name["series_id"].tolist() == [1396, 71446, 1438]
+    assert fake_tmdb.requests[-1].params["with_genres"] == "80,18"
+    mixed = discover(fake_tmdb, settings, genres=["Sci-Fi & Fantasy", 18])
+    assert mixed["series_id"].tolist() == [1399]
+    assert fake_tmdb.count("genre/tv/list") == 1  # cached for a day like searches
+    with pytest.raises(InvalidQueryError, match=r"no TV genre is named 'Thriller'.*Crime, "):
+        discover(fake_tmdb, settings, genres="Thriller")
+
+
 def test_discover_past_10000_results_says_to_split_the_date_range(
     fake_tmdb: FakeTMDB, settings: Settings
 ) -> None:
@@ -274,7 +285,8 @@ def test_tmdb_refuses_pages_past_500_and_discover_never_asks_for_one(
         ({"networks": "HBO"}, "network is given by its TMDB id"),
         ({"networks": [49, 0]}, "network is given by its TMDB id"),
         ({"networks": []}, "no network id"),
-        ({"genres": "Drama"}, "genre is given by its TMDB id"),
+        ({"genres": 0}, "genre is given by its TMDB id"),
+        ({"genres": ["Drama", "a\tb"]}, "control character"),
         ({"first_air_date_from": "2020-13-01"}, "YYYY-MM-DD"),
         ({"first_air_date_from": "2021-01-01", "first_air_date_to": "2020-01-01"}, "is after"),
         ({"origin_country": "GBR"}, "origin_country"),
