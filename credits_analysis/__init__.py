@@ -21,42 +21,51 @@ from credits_analysis import schema, tidy
 from credits_analysis._version import __version__
 from credits_analysis.config import Settings
 from credits_analysis.errors import (
+    AmbiguousSeriesError,
     AuthError,
     BadResponseError,
     ClientRequestError,
     ConfigError,
     CreditsAnalysisError,
     DataQualityWarning,
+    InvalidQueryError,
     NetworkError,
     NotFoundError,
     OfflineMissError,
     PartialLoadWarning,
     PayloadError,
     RateLimitedError,
+    SeriesNotFoundError,
     ServerError,
     StaleDataWarning,
     TMDBError,
 )
 from credits_analysis.load import SeriesCredits, SeriesOutcome, iter_series, load_series
+from credits_analysis.resolve import ResolvedSeries, resolve_series
+from credits_analysis.search import discover_series, search_series
 from credits_analysis.tidy import cast_roles, crew_jobs, seasons
 
 if TYPE_CHECKING:
     from credits_analysis import analysis, charts, demo, describe, report, samples, wording
 
 __all__ = [
+    "AmbiguousSeriesError",
     "AuthError",
     "BadResponseError",
     "ClientRequestError",
     "ConfigError",
     "CreditsAnalysisError",
     "DataQualityWarning",
+    "InvalidQueryError",
     "NetworkError",
     "NotFoundError",
     "OfflineMissError",
     "PartialLoadWarning",
     "PayloadError",
     "RateLimitedError",
+    "ResolvedSeries",
     "SeriesCredits",
+    "SeriesNotFoundError",
     "SeriesOutcome",
     "ServerError",
     "Settings",
@@ -69,11 +78,14 @@ __all__ = [
     "crew_jobs",
     "demo",
     "describe",
+    "discover_series",
     "iter_series",
     "load_series",
     "report",
+    "resolve_series",
     "samples",
     "schema",
+    "search_series",
     "seasons",
     "tidy",
     "wording",

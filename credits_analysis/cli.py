@@ -27,6 +27,13 @@ from credits_analysis._tables import CSV_FORMULA_PREFIX, table_bytes
 from credits_analysis._terminal import MESSAGE_LIMIT, printable
 from credits_analysis._version import __version__
 from credits_analysis.cache import RawCache
+from credits_analysis.cli_search import (
+    REFERENCE_HELP,
+    add_discover,
+    add_search,
+    resolve_argument,
+    series_reference,
+)
 from credits_analysis.config import DEFAULT_BASE_URL, Settings
 from credits_analysis.errors import (
     ConfigError,
@@ -111,14 +118,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def series_id(text: str) -> int:
-    """An argparse type: a TMDB series id, a positive whole number."""
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"a TMDB series id is a positive number, not {text}")
-    return value
-
-
 def season_numbers(text: str) -> list[int]:
     """An argparse type: season numbers as ``3``, ``1-3`` or ``1,2,5`` (or a mix: ``0,2-4``)."""
     numbers: list[int] = []
@@ -185,9 +184,9 @@ def series_options() -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False, parents=[selection_options()])
     options.add_argument(
         "series_id",
-        type=series_id,
-        metavar="SERIES_ID",
-        help="TMDB series id, e.g. 1399 (themoviedb.org/tv/1399)",
+        type=series_reference,
+        metavar="SERIES",
+        help=REFERENCE_HELP,
     )
     options.add_argument(
         "--refresh", action="store_true", help="fetch again even what the cache holds fresh"
@@ -198,7 +197,13 @@ def series_options() -> argparse.ArgumentParser:
 def load_from_args(args: argparse.Namespace, settings: Settings) -> SeriesCredits:
     """:func:`load_series` with the arguments of :func:`series_options`."""
     return load_series(
-        args.series_id,
+        resolve_argument(
+            args.series_id,
+            settings,
+            command=args.command,
+            language=args.language,
+            offline=args.offline,
+        ),
         args.seasons,
         language=args.language,
         include_specials=args.include_specials,
@@ -384,10 +389,10 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
     )
     command.add_argument(
         "series_ids",
-        type=series_id,
+        type=series_reference,
         nargs="+",
-        metavar="SERIES_ID",
-        help="TMDB series id(s), e.g. 1399; two to four to compare",
+        metavar="SERIES",
+        help="one series, or two to four to compare: " + REFERENCE_HELP,
     )
     command.add_argument(
         "--out",
@@ -408,7 +413,12 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
     with _kernel_traceback():
         built = build_report(
-            args.series_ids,
+            [
+                resolve_argument(
+                    r, settings, command="report", language=args.language, offline=args.offline
+                )
+                for r in args.series_ids
+            ],
             args.out,
             seasons=args.seasons,
             language=args.language,
@@ -451,6 +461,8 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_cache,
     _add_report,
     _add_demo,
+    add_search,
+    add_discover,
 )
 
 

@@ -11,20 +11,24 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from credits_analysis.records import SeriesCredits
+from typing import Any
 
 __all__ = [
+    "AmbiguousSeriesError",
     "AuthError",
     "BadResponseError",
     "ClientRequestError",
     "ConfigError",
     "CreditsAnalysisError",
     "DataQualityWarning",
+    "InvalidQueryError",
     "NetworkError",
     "NotFoundError",
     "OfflineMissError",
     "PartialLoadWarning",
     "PayloadError",
     "RateLimitedError",
+    "SeriesNotFoundError",
     "ServerError",
     "StaleDataWarning",
     "TMDBError",
@@ -120,6 +124,40 @@ class OfflineMissError(CreditsAnalysisError):
     def __init__(self, message: str, *, missing: list[str]) -> None:
         super().__init__(message)
         self.missing = list(missing)
+
+
+class InvalidQueryError(CreditsAnalysisError, ValueError):
+    """A series reference, search query or discover filter refused before any request."""
+
+
+class SeriesNotFoundError(CreditsAnalysisError, LookupError):
+    """A name matched no series (on TMDB, or offline among the bundled and cached ones)."""
+
+
+class AmbiguousSeriesError(CreditsAnalysisError, LookupError):
+    """A name matched several series and none exactly, or several exactly.
+
+    Attributes
+    ----------
+    query : str
+        The name as given.
+    candidates : pandas.DataFrame
+        Up to ten of them, in TMDB's order, with the columns of
+        :data:`credits_analysis.schema.SEARCH_COLUMNS`.
+    total : int
+        How many series matched among those looked at (one page of search results).
+    more : bool
+        Whether the search found a full page, so that more series may match.
+    """
+
+    def __init__(
+        self, message: str, *, query: str, candidates: Any, total: int, more: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.query = query
+        self.candidates = candidates
+        self.total = total
+        self.more = more
 
 
 class PartialLoadWarning(UserWarning):

@@ -43,6 +43,7 @@ from credits_analysis.errors import (
     StaleDataWarning,
 )
 from credits_analysis.records import SeriesCredits, SeriesOutcome
+from credits_analysis.resolve import resolve_series
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS, empty_frame
 from credits_analysis.sources import (
     Blocked,
@@ -66,7 +67,7 @@ _SERIES_PER_CONNECTION = 2
 
 
 def load_series(
-    series_id: int,
+    series_id: int | str,
     seasons: int | Iterable[int] | None = None,
     *,
     language: str | None = None,
@@ -85,9 +86,10 @@ def load_series(
     Parameters
     ----------
     series_id
-        TMDB series id (the number in ``themoviedb.org/tv/1399-...``). The bundled synthetic
-        demo series, 9000001 and 9000002, are served from the bundled data, with or without a
-        token.
+        TMDB series id (the number in ``themoviedb.org/tv/1399-...``), or its slug
+        (``"1399-game-of-thrones"``), address or name (``"Game of Thrones"``): see
+        :func:`credits_analysis.resolve.resolve_series`. The bundled synthetic demo series,
+        9000001 and 9000002, are served from the bundled data, with or without a token.
     seasons
         None for every season the details list (Specials, season 0, only with
         ``include_specials``), a season number, or several. Numbers are those of the details'
@@ -134,6 +136,9 @@ def load_series(
         fetch; raised as soon as that is known, without ``.partial``.
     TypeError, ValueError
         ``seasons`` is not an int or a collection of non-negative ints.
+    InvalidQueryError, AmbiguousSeriesError, SeriesNotFoundError
+        ``series_id`` cannot be read, or names no single series (see
+        :func:`~credits_analysis.resolve.resolve_series`).
 
     Notes
     -----
@@ -153,7 +158,9 @@ def load_series(
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
     plan = _Plan(_season_numbers(seasons), include_specials)
-    series_id = int(series_id)
+    series_id = resolve_series(
+        series_id, settings=settings, transport=transport, retry=retry
+    ).series_id
 
     async def gather() -> _Gathered:
         async with Sources(settings, refresh=refresh, transport=transport, retry=retry) as found:

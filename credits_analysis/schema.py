@@ -22,6 +22,7 @@ __all__ = [
     "GENDER_DTYPE",
     "INT64_MAX",
     "MAX_SEASONS",
+    "SEARCH_COLUMNS",
     "SEASON_COLUMNS",
     "VALUE_RULES",
     "ValueRule",
@@ -91,6 +92,23 @@ SEASON_COLUMNS: Mapping[str, object] = MappingProxyType(
         "language": STRING,
         "fetched_at": "datetime64[us, UTC]",
         "source": STRING,
+    }
+)
+
+#: One row per series found by ``/search/tv`` or ``/discover/tv``, in TMDB's order.
+#: ``origin_country`` holds TMDB's list of ISO 3166-1 codes joined with ", " (``"US, GB"``;
+#: <NA> when empty) so the column stays a plain string in CSV and Parquet alike.
+SEARCH_COLUMNS: Mapping[str, object] = MappingProxyType(
+    {
+        "series_id": "int64",
+        "name": STRING,
+        "original_name": STRING,
+        "first_air_date": "datetime64[us]",
+        "origin_country": STRING,
+        "original_language": STRING,
+        "popularity": "float64",
+        "vote_count": "Int64",
+        "overview": STRING,
     }
 )
 

@@ -49,6 +49,7 @@ from credits_analysis.errors import (
 from credits_analysis.tmdb import AsyncTMDBClient, RetryPolicy, TMDBResponse
 
 __all__ = [
+    "RECORDED_SAMPLES",
     "Blocked",
     "Found",
     "Ledger",
@@ -65,7 +66,7 @@ logger = logging.getLogger(__name__)
 
 #: Real recorded payloads reachable offline, by API path; see data/samples/README.md. When they
 #: were fetched is not recorded, so their ``fetched_at`` is None.
-_SAMPLES: Mapping[str, str] = {
+RECORDED_SAMPLES: Mapping[str, str] = {
     details_path(1399): "tv-1399",
     season_credits_path(1399, 1): "tv-1399-season-1-aggregate_credits",
     details_path(1396): "tv-1396",
@@ -396,7 +397,7 @@ class Sources:
             entry = self.demo_store.read(path, language)
             if entry is not None:
                 return _from_entry(entry, "synthetic", instead_of)
-        sample = _SAMPLES.get(path)
+        sample = RECORDED_SAMPLES.get(path)
         if sample is None:
             return None
         from credits_analysis import samples

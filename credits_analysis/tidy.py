@@ -52,6 +52,7 @@ from credits_analysis.schema import (
     GENDER_DTYPE,
     INT64_MAX,
     MAX_SEASONS,
+    SEARCH_COLUMNS,
     SEASON_COLUMNS,
     STRING,
     VALUE_RULES,
@@ -66,6 +67,7 @@ __all__ = [
     "crew_jobs",
     "crew_jobs_by_season",
     "seasons",
+    "series_results",
 ]
 
 # Position of each TMDB gender code's label in GENDER_DTYPE's categories.
@@ -408,6 +410,84 @@ def _refusal(values: list[Any], column: str, where: str) -> list[PayloadError]:
     except PayloadError as exc:
         return [exc]
     return []
+
+
+def series_results(results: Sequence[Any]) -> pd.DataFrame:
+    """One row per series of the ``results`` of ``/search/tv`` or ``/discover/tv`` pages.
+
+    Parameters
+    ----------
+    results
+        The ``results`` items of one or more pages, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows in the order given (a series repeated by a later page, as TMDB's ordering shifts
+        between requests, is kept once, where it came first).
+
+        =================  ==============  ===================================================
+        series_id          int64           TMDB series id
+        name               string          name in the requested language
+        original_name      string          name in the original language
+        first_air_date     datetime64[us]  NaT when TMDB has none
+        origin_country     string          ISO 3166-1 codes joined with ", " ("US, GB"); <NA>
+                                           when TMDB lists none
+        original_language  string          ISO 639-1 code
+        popularity         float64         TMDB's popularity score at fetch time
+        vote_count         Int64           number of votes
+        overview           string          <NA> where TMDB has ""
+        =================  ==============  ===================================================
+
+    Raises
+    ------
+    PayloadError
+        An item is not an object with an integer ``id``, or a field has the wrong type.
+    """
+    items: list[Mapping[str, Any]] = []
+    seen: set[int] = set()
+    for index, item in enumerate(results):
+        series_id = item.get("id") if isinstance(item, Mapping) else None
+        if not isinstance(series_id, int) or isinstance(series_id, bool):
+            raise PayloadError(
+                f"results[{index}] is not a series with an integer 'id': {item!r:.80}"
+            )
+        if series_id not in seen:
+            seen.add(series_id)
+            items.append(item)
+    if not items:
+        return empty_frame(SEARCH_COLUMNS)
+
+    def texts(key: str) -> Any:
+        values = [item.get(key) or None for item in items]
+        bad = next((v for v in values if v is not None and not isinstance(v, str)), None)
+        if bad is not None:
+            raise PayloadError(f"results[].{key} must be a string; found {bad!r:.80}")
+        return pd.array(values, dtype=STRING)
+
+    countries = [item.get("origin_country") or [] for item in items]
+    if not all(isinstance(c, list) and all(isinstance(x, str) for x in c) for c in countries):
+        raise PayloadError("results[].origin_country must be a list of country codes")
+    return pd.DataFrame(
+        {
+            "series_id": np.array([item["id"] for item in items], dtype="int64"),
+            "name": texts("name"),
+            "original_name": texts("original_name"),
+            "first_air_date": pd.to_datetime(
+                texts("first_air_date"), errors="coerce", format="%Y-%m-%d"
+            ).as_unit("us"),
+            "origin_country": pd.array([", ".join(c) or None for c in countries], dtype=STRING),
+            "original_language": texts("original_language"),
+            "popularity": _column(
+                [item.get("popularity") for item in items], "popularity", "results[].popularity"
+            ),
+            # A count like any other: the rule of episode counts.
+            "vote_count": _column(
+                [item.get("vote_count") for item in items], "episode_count", "results[].vote_count"
+            ),
+            "overview": texts("overview"),
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import functools
 import json
 import logging
 import ssl
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -242,7 +242,13 @@ class AsyncTMDBClient:
             await self._http.aclose()
         self._http = self._limiter = self._slots = None
 
-    async def get(self, api_path: str, *, language: str | None = None) -> TMDBResponse:
+    async def get(
+        self,
+        api_path: str,
+        *,
+        language: str | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> TMDBResponse:
         """GET one API path, retrying transient failures.
 
         Parameters
@@ -252,6 +258,8 @@ class AsyncTMDBClient:
             ``tv/1399/season/1/aggregate_credits``.
         language
             The ``language`` parameter; default ``settings.language``.
+        params
+            Further query parameters (``query``, ``page``...), sent after ``language``.
 
         Raises
         ------
@@ -268,7 +276,7 @@ class AsyncTMDBClient:
             raise RuntimeError("use AsyncTMDBClient inside 'async with'")
         path = api_path.strip("/")
         language = language or self.settings.language
-        url = self._url(path, language)
+        url = self._url(path, language, params)
         shown = redact_url(url)
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
@@ -338,8 +346,9 @@ class AsyncTMDBClient:
         except TMDBError as exc:
             return exc
 
-    def _url(self, path: str, language: str) -> str:
-        return f"{self.settings.base_url}/{path.strip('/')}?{urlencode({'language': language})}"
+    def _url(self, path: str, language: str, params: Mapping[str, str | int] | None = None) -> str:
+        query = urlencode({"language": language, **(params or {})})
+        return f"{self.settings.base_url}/{path.strip('/')}?{query}"
 
     async def _attempt(self, url: str, shown: str, path: str, language: str) -> TMDBResponse:
         assert self._http is not None and self._limiter is not None and self._slots is not None
@@ -567,12 +576,18 @@ class TMDBClient:
     def __repr__(self) -> str:
         return f"TMDBClient(base_url={redact_url(self.settings.base_url)!r})"
 
-    def get(self, api_path: str, *, language: str | None = None) -> TMDBResponse:
+    def get(
+        self,
+        api_path: str,
+        *,
+        language: str | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> TMDBResponse:
         """Blocking :meth:`AsyncTMDBClient.get`."""
 
         async def go() -> TMDBResponse:
             async with self._async() as client:
-                return await client.get(api_path, language=language)
+                return await client.get(api_path, language=language, params=params)
 
         return run_sync(go())
 

@@ -190,7 +190,7 @@ def test_exit_statuses_are_distinct_and_documented(capsys: pytest.CaptureFixture
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["fetch"], ["fetch", "abc"], ["tables", "1"], ["nope"]):
+    for argv in (["fetch"], ["fetch", "/movie/603"], ["tables", "1"], ["nope"]):
         with pytest.raises(SystemExit) as exited:
             run(*argv)
         assert exited.value.code == 2
