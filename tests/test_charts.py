@@ -244,7 +244,8 @@ def test_popularity_box_draws_a_popularity_of_zero_at_a_stated_floor_of_the_log_
     cast = cast_frame({1: [Credit(p, 1, popularity=v) for p, v in values.items()]})
     # Quartiles 0.6, 2, 5; IQR 4.4, so the whiskers reach 0 and 5 (40 is an outlier). The
     # smallest positive value drawn is 0.6: zero goes to 0.1, the power of ten below it.
-    fig = charts.popularity_box(cast, top=10)
+    # Five people are below MIN_BOX_PEOPLE: ask for a box of five.
+    fig = charts.popularity_box(cast, top=10, min_box_people=5)
     assert fig.layout.yaxis.type == "log"
     box = fig.data[0]
     assert (box.lowerfence[0], box.q1[0], box.median[0], box.q3[0]) == (0.1, 0.6, 2.0, 5.0)
@@ -259,7 +260,7 @@ def test_popularity_box_draws_a_popularity_of_zero_at_a_stated_floor_of_the_log_
     assert "%{customdata[3]:.1f}" in point.hovertemplate
     assert point.legendgrouptitle.text == "Top 5 per season"  # 5 people, not the 10 asked
 
-    linear = charts.popularity_box(cast, log_y=False)
+    linear = charts.popularity_box(cast, log_y=False, min_box_people=5)
     assert linear.data[0].lowerfence[0] == 0.0
     assert linear.layout.title.subtitle.text == charts.POPULARITY_CAVEAT
 
@@ -286,18 +287,20 @@ def test_episode_heatmap_cells_names_and_characters() -> None:
             ],
         }
     )
-    fig = charts.episode_heatmap(cast, top=2, series_name=SERIES)
+    fig = charts.episode_heatmap(cast, top=2, series_name=SERIES, color="episodes")
     (heat,) = fig.data
     assert list(heat.y) == ["Ann Lee", "Bo Ray"]
     assert list(heat.x) == ["S1", "S2"]
     assert heat.z[0].tolist() == [10, 8]  # S2: her larger role, not 8 + 5
     assert heat.z[1][0] == 4 and math.isnan(heat.z[1][1])  # not credited: blank, not zero
     text = np.asarray(heat.customdata)
-    assert text[0, 0].tolist() == ["Ann", ""]
+    # Season lengths from the credits: 10 (S1) and 8 (S2), each season's most credited role.
+    assert text[0, 0].tolist() == ["Ann", "", "10 of 10 episodes (100%)"]
     assert text[0, 1].tolist() == [
-        "Ann / Ann's double", " (13 role credits: the roles may share episodes)"
+        "Ann / Ann's double", " (13 role credits: the roles may share episodes)",
+        "8 of 8 episodes (100%)",
     ]  # fmt: skip
-    assert "episodes credited<br>%{customdata[0]}%{customdata[1]}" in heat.hovertemplate
+    assert "%{customdata[2]}<br>%{customdata[0]}%{customdata[1]}" in heat.hovertemplate
     assert fig.layout.yaxis.autorange == "reversed"  # rank 1 on top
     assert fig.layout.title.text == f"{SERIES}: Top 2 cast by episodes credited"
     # Asked for more people than are credited: the title counts those shown.
