@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -11,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credits_analysis import SeriesCredits, analysis, load_series, samples, tidy
+from credits_analysis import SeriesCredits, analysis, samples, tidy
 from credits_analysis.demo import DEMO_SERIES
 from credits_analysis.schema import (
     CAST_COLUMNS,
@@ -21,7 +20,7 @@ from credits_analysis.schema import (
     GENDER_DTYPE,
     empty_frame,
 )
-from tests.credit_frames import Credit, cast_frame, crew_frame, demo_frames
+from tests.credit_frames import Credit, cast_frame, crew_frame, demo_frames, load_demo_series
 
 SEASON_ANALYSES: list[Callable[[pd.DataFrame], pd.DataFrame]] = [
     analysis.episode_matrix,
@@ -487,13 +486,7 @@ ALL_ANALYSES: list[tuple[Callable[..., pd.DataFrame], str, dict[str, object]]] =
 
 @pytest.fixture(scope="module")
 def two_demo_series(tmp_path_factory: pytest.TempPathFactory) -> list[SeriesCredits]:
-    """The two bundled demo series, loaded offline into an empty cache of their own."""
-    with pytest.MonkeyPatch.context() as patch:
-        for name in list(os.environ):
-            if name.startswith(("TMDB_", "CREDITS_ANALYSIS_")):
-                patch.delenv(name)
-        patch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        return [load_series(series_id, offline=True) for series_id in DEMO_SERIES]
+    return load_demo_series(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.mark.parametrize(
