@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 if TYPE_CHECKING:
@@ -28,10 +29,30 @@ SeriesName: TypeAlias = "str | Mapping[int, str] | None"
 
 SPECIALS_LABEL = "Specials"
 SEASON = "Season"
-TEMPLATE = "plotly_white"
 ROW_HEIGHT = 22  # pixels per person or department row, so long lists stay legible
 _TITLE_WIDTH = 50  # characters per title line: a title wraps rather than being cut when narrow
 _PANEL_GAP = 90  # pixels between stacked panels: room for the next panel's title
+
+
+def _slim_template(name: str = "plotly_white") -> go.layout.Template:
+    """Plotly's ``name`` template cut to what these charts use.
+
+    Every figure carries its template in its JSON; the full one is 7 KB, mostly defaults for
+    maps, 3-D scenes and trace types never drawn here, repeated in each chart of a report.
+    """
+    full = pio.templates[name].to_plotly_json()
+    unused = {"polar", "ternary", "scene", "geo", "colorscale"}  # colour scales are set per trace
+    layout = {key: value for key, value in full["layout"].items() if key not in unused}
+    data = {
+        kind: [
+            {k: v for k, v in entry.items() if k != "colorscale"} for entry in full["data"][kind]
+        ]
+        for kind in ("bar", "scatter", "heatmap")
+    }
+    return go.layout.Template(layout=layout, data=data)
+
+
+TEMPLATE = _slim_template()
 
 
 def text(value: object) -> str:

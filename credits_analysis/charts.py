@@ -176,12 +176,7 @@ def episode_heatmap(
     )
     matrix = matrix.merge(lengths, on="season_number", how="left")
     matrix["share"] = (matrix["episode_count"] / matrix["season_episodes"]).clip(upper=1)
-    matrix["credited"] = [
-        f"{count} episodes" if pd.isna(length) else f"{count} of {length:.0f} episodes ({s:.0%})"
-        for count, length, s in zip(
-            matrix["episode_count"], matrix["season_episodes"], matrix["share"], strict=True
-        )
-    ]
+    matrix["length"] = matrix["season_episodes"].astype("Int64").astype(STRING).fillna("?")
     several = matrix["episode_credits"] > matrix["episode_count"]
     matrix["note"] = ""
     matrix.loc[several, "note"] = (
@@ -192,12 +187,16 @@ def episode_heatmap(
     cells = matrix.pivot(index="person_id", columns="season_number").reindex(
         index=people["person_id"]
     )
+    # Not credited cells have no hover (hoverongaps=False): blanks, whatever their column.
+    whole = cells["episode_count"].astype("Int64")  # the pivot made them floats
     hover = [
-        cells[column].reindex(columns=order).astype(STRING).fillna("").to_numpy(dtype=object)
-        for column in ("roles", "note", "credited")
+        table.reindex(columns=order).astype(object).fillna("").to_numpy()
+        for table in (cells["roles"], cells["note"], whole, cells["length"])
     ]
-    value = "share" if color == "share" else "episode_count"
-    z = cells[value].reindex(columns=order).to_numpy("float64", na_value=np.nan)
+    # Single precision: colours and whole percents need no more, and plotly ships arrays as
+    # raw bytes, so this halves the largest array of the figure.
+    value = cells["share" if color == "share" else "episode_count"]
+    z = value.reindex(columns=order).to_numpy("float32", na_value=np.nan)
     if color == "share":
         share_bar = {"title": {"text": "Share of the<br>season's episodes"}, "tickformat": ".0%"}
         scale: dict[str, object] = {"zmin": 0, "zmax": 1, "colorbar": share_bar}
@@ -214,8 +213,9 @@ def episode_heatmap(
             xgap=1,
             ygap=1,
             hovertemplate=(
-                "%{y}<br>%{x}: credited on %{customdata[2]}"
-                "<br>%{customdata[0]}%{customdata[1]}<extra></extra>"
+                "%{y}<br>%{x}: credited on %{customdata[2]} of %{customdata[3]} episodes"
+                + (" (%{z:.0%})" if color == "share" else "")
+                + "<br>%{customdata[0]}%{customdata[1]}<extra></extra>"
             ),
             **scale,
         )
@@ -379,21 +379,24 @@ def gender_bars(
     seasons = season_order(frame, include_specials=include_specials)
     fraction = "people_share" if weight == "people" else "episode_share"
     split["total"] = split.groupby(list(by), observed=True)[weight].transform("sum")
+    # Hover numbers in single precision: shown as "66.7%" and "of 320", they need no more, and
+    # plotly ships arrays as raw bytes, so this halves them.
+    hover = split[[fraction, "total"]].astype("float32")
     split["season"] = split["season_number"].map(season_label)
     if share:
         return finish(
-            _share_bars(split, fraction, weight, unit), title_text, seasons
+            _share_bars(split.assign(share=split[fraction]), weight, unit), title_text, seasons
         ).update_layout(barmode="stack")
     facets = {}
     if by_department:
         split["department"] = split["department"].map(text)
         facets = {"facet_col": "department", "facet_col_wrap": columns or 4}
     fig = px.bar(
-        split,
+        split.assign(hover_share=hover[fraction], hover_total=hover["total"]),
         x="season",
         y=weight,
         color="gender",
-        custom_data=[fraction, "total"],
+        custom_data=["hover_share", "hover_total"],
         category_orders={"gender": list(GENDER_CATEGORIES)},
         color_discrete_map=dict(GENDER_COLORS),
         labels={"gender": "Gender", weight: unit.capitalize(), "season": SEASON},
@@ -411,18 +414,18 @@ def gender_bars(
     return finish(fig, title_text, seasons)
 
 
-def _share_bars(split: pd.DataFrame, fraction: str, weight: str, unit: str) -> go.Figure:
-    """Stacked bars of each gender's share, the season's total written above each bar."""
+def _share_bars(split: pd.DataFrame, weight: str, unit: str) -> go.Figure:
+    """Stacked bars of each gender's ``share``, the season's total written above each bar."""
     fig = go.Figure()
     for gender in GENDER_CATEGORIES:
         mine = split[split["gender"] == gender]
         fig.add_trace(
             go.Bar(
                 x=mine["season"],
-                y=mine[fraction],
+                y=mine["share"].astype("float32"),
                 name=gender,
                 marker_color=GENDER_COLORS[gender],
-                customdata=mine[[weight, "total"]].to_numpy(),
+                customdata=mine[[weight, "total"]].to_numpy(dtype="int32"),
                 hovertemplate=f"%{{x}}: %{{y:.1%}} of the season's {unit}"
                 f"<br>(%{{customdata[0]}} of %{{customdata[1]}})<extra>{gender}</extra>",
             )
@@ -909,11 +912,12 @@ def _series_lines(
             any_line = True
             style = index % len(SERIES_COLORS)
             labels = mine["season_number"].map(season_label)
-            lines.setdefault((*labels, *mine["value"].round(9)), []).append(text(name))
+            values_shown = mine["value"].round(4)
+            lines.setdefault((*labels, *values_shown), []).append(text(name))
             fig.add_trace(
                 go.Scatter(
                     x=labels,
-                    y=mine["value"],
+                    y=values_shown,
                     name=text(name),
                     legendgroup=str(series_id),
                     showlegend=column == 1,

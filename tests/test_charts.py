@@ -296,12 +296,15 @@ def test_episode_heatmap_cells_names_and_characters() -> None:
     assert heat.z[1][0] == 4 and math.isnan(heat.z[1][1])  # not credited: blank, not zero
     text = np.asarray(heat.customdata)
     # Season lengths from the credits: 10 (S1) and 8 (S2), each season's most credited role.
-    assert text[0, 0].tolist() == ["Ann", "", "10 of 10 episodes (100%)"]
+    assert text[0, 0].tolist() == ["Ann", "", 10, "10"]
     assert text[0, 1].tolist() == [
         "Ann / Ann's double", " (13 role credits: the roles may share episodes)",
-        "8 of 8 episodes (100%)",
+        8, "8",
     ]  # fmt: skip
-    assert "%{customdata[2]}<br>%{customdata[0]}%{customdata[1]}" in heat.hovertemplate
+    assert heat.hovertemplate.startswith(
+        "%{y}<br>%{x}: credited on %{customdata[2]} of %{customdata[3]} episodes<br>"
+        "%{customdata[0]}%{customdata[1]}"
+    )
     assert fig.layout.yaxis.autorange == "reversed"  # rank 1 on top
     assert fig.layout.title.text == f"{SERIES}: Top 2 cast by episodes credited"
     # Asked for more people than are credited: the title counts those shown.
@@ -430,14 +433,15 @@ def test_episode_heatmap_colours_by_share_of_the_season_with_counts_in_the_hover
     # S1 runs 20 episodes, S2 8: Ann's 10 of 20 is half the season, her 8 of 8 all of it.
     (heat,) = charts.episode_heatmap(cast, seasons=seasons_table({1: 20, 2: 8})).data
     assert heat.z[0].tolist() == [0.5, 1.0]
-    assert heat.z[1][0] == 0.2 and math.isnan(heat.z[1][1])
+    assert heat.z[1][0] == pytest.approx(0.2) and math.isnan(heat.z[1][1])
     assert (heat.zmin, heat.zmax, heat.colorbar.tickformat) == (0, 1, ".0%")
-    credited = np.asarray(heat.customdata)[:, :, 2]
-    assert credited[0].tolist() == ["10 of 20 episodes (50%)", "8 of 8 episodes (100%)"]
-    assert credited[1][0] == "4 of 20 episodes (20%)"
+    hover = np.asarray(heat.customdata)
+    assert hover[0, :, 2:].tolist() == [[10, "20"], [8, "8"]]  # credited on 10 of 20 episodes
+    assert hover[1, 0, 2:].tolist() == [4, "20"]
+    assert "of %{customdata[3]} episodes (%{z:.0%})" in heat.hovertemplate
     # Without a seasons table, a season lasts as long as its most credited role: 10 and 8.
     (inferred,) = charts.episode_heatmap(cast).data
-    assert inferred.z[0].tolist() == [1.0, 1.0] and inferred.z[1][0] == 0.4
+    assert inferred.z[0].tolist() == [1.0, 1.0] and inferred.z[1][0] == pytest.approx(0.4)
     with pytest.raises(ValueError, match="color"):
         charts.episode_heatmap(cast, color="count")  # type: ignore[arg-type]
 
@@ -464,8 +468,8 @@ def gender_cast() -> pd.DataFrame:
 def test_share_bars_write_each_season_size_and_hover_the_counts() -> None:
     fig = charts.gender_bars(gender_cast(), share=True)
     bars = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
-    assert bars["female"] == {"S1": 2 / 3, "S2": 0.5}
-    assert bars["male"] == {"S1": 1 / 3, "S2": 0.0}
+    assert bars["female"] == {"S1": pytest.approx(2 / 3), "S2": 0.5}
+    assert bars["male"] == {"S1": pytest.approx(1 / 3), "S2": 0.0}
     assert sorted((a.x, a.text) for a in fig.layout.annotations) == [("S1", "n=3"), ("S2", "n=2")]
     female = fig.data[0]
     assert [list(c) for c in female.customdata] == [[2, 3], [1, 2]]  # "2 of 3"
@@ -481,7 +485,7 @@ def test_share_bars_write_each_season_size_and_hover_the_counts() -> None:
 def test_count_bars_hover_the_season_total() -> None:
     fig = charts.gender_bars(gender_cast())
     female = fig.data[0]
-    assert [list(c) for c in female.customdata] == [[2 / 3, 3], [0.5, 2]]
+    assert [list(c) for c in female.customdata] == [[pytest.approx(2 / 3), 3], [0.5, 2]]
     assert "%{y} of %{customdata[1]} people" in female.hovertemplate
 
 
@@ -710,7 +714,10 @@ def test_continuity_lines_shares_with_their_counts() -> None:
         for t in fig.data
         if (t.xaxis or "x") == "x"
     }
-    assert returning == {"One": ([1 / 3], ["1 of 3"]), "Two": ([1.0], ["1 of 1"])}
+    assert returning == {
+        "One": ([pytest.approx(1 / 3, abs=1e-4)], ["1 of 3"]),
+        "Two": ([1.0], ["1 of 1"]),
+    }
     new = {t.name: list(t.y) for t in fig.data if t.xaxis == "x2"}
     assert new == {"One": [0.5], "Two": [0.0]}
     assert fig.layout.yaxis.tickformat == ".0%"
