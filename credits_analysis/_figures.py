@@ -30,7 +30,9 @@ SeriesName: TypeAlias = "str | Mapping[int, str] | None"
 SPECIALS_LABEL = "Specials"
 SEASON = "Season"
 ROW_HEIGHT = 22  # pixels per person or department row, so long lists stay legible
-_TITLE_WIDTH = 50  # characters per title line: a title wraps rather than being cut when narrow
+# Characters per title and subtitle line: at a phone's 390 px a title wraps instead of being cut.
+_TITLE_WIDTH = 50
+_SUBTITLE_WIDTH = 62
 _PANEL_GAP = 90  # pixels between stacked panels: room for the next panel's title
 
 
@@ -161,7 +163,7 @@ def season_order(frame: pd.DataFrame, *, include_specials: bool) -> list[int]:
 def count_colorbar(largest: float, label: str) -> dict[str, object]:
     """A colour bar for counts: whole-number ticks only (never 0.5 people), a handful of them."""
     step = next(s for s in one_two_five(max(1, int(largest))) if largest / s <= 6)
-    return {"title": {"text": label}, "tick0": 0, "dtick": step, "tickformat": "d"}
+    return colorbar(label, tick0=0, dtick=step, tickformat="d")
 
 
 def one_two_five(upto: int) -> list[int]:
@@ -205,21 +207,31 @@ def empty(title_text: str, *, subtitle: str | None = None) -> go.Figure:
 def title_layout(title_text: str, subtitle: str | None) -> dict[str, object]:
     """Title and subtitle with the room they need, the template, and a layout that narrows.
 
-    No width is fixed (the figure takes its container's), margins grow to fit tick labels and
-    titles (automargin), and the legend runs horizontally below the plot, so at a phone's
-    390 px the plot keeps the width instead of sharing it with a legend column.
+    No width is fixed (the figure takes its container's); the title starts at the figure's
+    left edge, not the plot's, and title and subtitle lines are cut to fit a phone's 390 px;
+    the legend runs horizontally below the plot, so the plot keeps the width instead of sharing
+    it with a legend column; margins grow to fit tick labels.
     """
+    if subtitle:
+        subtitle = "<br>".join(
+            "<br>".join(textwrap.wrap(line, _SUBTITLE_WIDTH, break_long_words=False))
+            for line in subtitle.split("<br>")
+        )
     lines = title_text.count("<br>") + 1 + (subtitle.count("<br>") + 1 if subtitle else 0)
     return {
         "title": {
             "text": title_text,
             "subtitle": {"text": subtitle} if subtitle else None,
-            "automargin": True,
+            "font": {"size": 15},
             "x": 0,
             "xanchor": "left",
-            "xref": "paper",
+            "xref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"l": 10, "t": 12},
         },
-        "margin": {"t": 50 + 24 * lines, "l": 10, "r": 10, "autoexpand": True},
+        "margin": {"t": 50 + 20 * lines, "l": 10, "r": 10, "autoexpand": True},
         "legend": {
             "orientation": "h",
             "x": 0,
@@ -230,6 +242,25 @@ def title_layout(title_text: str, subtitle: str | None) -> dict[str, object]:
         },
         "autosize": True,
         "template": TEMPLATE,
+    }
+
+
+def colorbar(label: str, **settings: object) -> dict[str, object]:
+    """A colour bar lying under the plot, so a narrow figure gives its width to the cells."""
+    return {
+        "title": {"text": label, "side": "bottom"},
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "xref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "yref": "container",
+        "len": 260,
+        "xpad": 20,
+        "lenmode": "pixels",
+        "thickness": 12,
+        **settings,
     }
 
 

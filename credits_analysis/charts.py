@@ -44,6 +44,7 @@ from credits_analysis._figures import (
     SeriesName,
     Source,
     charted,
+    colorbar,
     count_colorbar,
     empty,
     finish,
@@ -198,10 +199,10 @@ def episode_heatmap(
     value = cells["share" if color == "share" else "episode_count"]
     z = value.reindex(columns=order).to_numpy("float32", na_value=np.nan)
     if color == "share":
-        share_bar = {"title": {"text": "Share of the<br>season's episodes"}, "tickformat": ".0%"}
+        share_bar = colorbar("Share of the season's episodes", tickformat=".0%")
         scale: dict[str, object] = {"zmin": 0, "zmax": 1, "colorbar": share_bar}
     else:
-        scale = {"zmin": 0, "colorbar": count_colorbar(np.nanmax(z), "Episodes<br>credited")}
+        scale = {"zmin": 0, "colorbar": count_colorbar(np.nanmax(z), "Episodes credited")}
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -289,11 +290,11 @@ def episode_distribution(
             colorscale=_SEQUENTIAL,
             zmin=0,
             zmax=max(math.log10(ticks[-1]), 1e-9),
-            colorbar={
-                "title": {"text": "Credits"},
-                "tickvals": [math.log10(t) for t in ticks],
-                "ticktext": [str(t) for t in ticks],
-            },
+            colorbar=colorbar(
+                "Credits",
+                tickvals=[math.log10(t) for t in ticks],
+                ticktext=[str(t) for t in ticks],
+            ),
             hoverongaps=False,
             xgap=1,
             ygap=1,
