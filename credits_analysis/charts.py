@@ -493,6 +493,11 @@ def popularity_box(
     table
         The table of a loaded series to draw: ``"cast"`` or ``"crew"``.
 
+    Raises
+    ------
+    ValueError
+        If ``top`` or ``min_box_people`` is not a positive integer.
+
     Returns
     -------
     plotly.graph_objects.Figure
@@ -500,6 +505,9 @@ def popularity_box(
         and one scatter trace per gender category present among the points, in category order,
         grouped in the legend under the number of points per boxed season actually drawn.
     """
+    for name, count in (("top", top), ("min_box_people", min_box_people)):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise ValueError(f"{name} must be a positive number of people, got {count!r}")
     data = charted(cast, table, series_name)
     if data.several:
         return stack(

@@ -512,6 +512,9 @@ def test_popularity_of_a_season_under_the_threshold_is_points_not_a_box() -> Non
     )
     assert "fewer than 8 people have no box" in unwrapped(fig.layout.title.subtitle.text)
     assert gender_traces(fig)[0].legendgrouptitle.text == "Top 3 per season"
+    for bad in ({"top": 0}, {"min_box_people": 0}, {"top": True}):
+        with pytest.raises(ValueError, match="positive number"):
+            charts.popularity_box(cast_frame({1: big}), **bad)
     only_small = charts.popularity_box(cast_frame({2: small}))
     assert [t.type for t in only_small.data] == ["scatter"]
     assert only_small.data[0].legendgrouptitle.text == "Everyone"
