@@ -1,9 +1,17 @@
 """Season-by-season analyses of tidy cast and crew frames. Pure: DataFrame in, DataFrame out.
 
-Every function takes the frames of :mod:`credits_analysis.tidy` for **one series** (several
-seasons concatenated) and returns a new frame; inputs are never modified. People are identified
-by ``person_id``, never by name, and counted once per season (or per season and department)
-however many roles or jobs they have there.
+Every function takes the frames of :mod:`credits_analysis.tidy` (several seasons concatenated)
+and returns a new frame; inputs are never modified. People are identified by ``person_id``,
+never by name, and counted once per season (or per season and department) however many roles
+or jobs they have there.
+
+Several series
+--------------
+A frame may hold several series (e.g. ``pd.concat([a.cast, b.cast])``). Each series is then
+analysed on its own, and the result is the per-series results one after the other, in the order
+the series first appear, with a leading ``series_id`` column: ranks, shares, quartiles and "the
+previous season" never mix series. A frame of one series gives exactly the one-series result,
+without that column.
 
 Episodes credited
 -----------------
@@ -32,12 +40,20 @@ charts, so a table and the figure drawn from it always agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+import typing
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from credits_analysis.schema import GENDER_CATEGORIES, GENDER_DTYPE, STRING
+
+if TYPE_CHECKING:
+    from credits_analysis.load import SeriesCredits
 
 __all__ = [
     "SPECIALS",
@@ -45,18 +61,66 @@ __all__ = [
     "crew_headcount",
     "episode_matrix",
     "episodes_per_credit",
+    "find_people",
+    "fold_name",
     "gender_split",
+    "people",
     "popularity_by_season",
     "popularity_summary",
     "regular_spans",
+    "season_lengths",
     "top_people",
 ]
 
 #: Season number TMDB gives the Specials.
 SPECIALS = 0
 _ROLE_SEPARATOR = " / "
+_Analysis = TypeVar("_Analysis", bound=Callable[..., pd.DataFrame])
+# Letters that carry no combining accent in Unicode's decomposition, spelled as a reader
+# searching in plain ASCII would type them.
+_ASCII_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ł": "l",
+        "ħ": "h",
+        "\u0131": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+    }
+)
 
 
+def _each_series(function: _Analysis) -> _Analysis:
+    """Run a one-series analysis on each series of the frame, keyed by a leading ``series_id``.
+
+    Splitting makes "equal to the per-series results" true by construction, whatever ranks,
+    quantiles or season-to-season comparisons the analysis computes.
+    """
+
+    first = next(iter(inspect.signature(function).parameters))
+
+    @functools.wraps(function)
+    def each(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        frame: pd.DataFrame = args[0] if args else kwargs[first]
+        if frame["series_id"].nunique() <= 1:
+            return function(*args, **kwargs)
+        rest = args[1:]
+        options = {k: v for k, v in kwargs.items() if k != first}
+        results = []
+        for series_id, part in frame.groupby("series_id", sort=False):
+            result = function(part, *rest, **options)
+            if "series_id" not in result.columns:
+                result.insert(0, "series_id", np.int64(series_id))
+            results.append(result)
+        return pd.concat(results, ignore_index=True)
+
+    return typing.cast(_Analysis, each)
+
+
+@_each_series
 def episode_matrix(
     cast: pd.DataFrame, *, top: int = 25, include_specials: bool = False
 ) -> pd.DataFrame:
@@ -117,6 +181,7 @@ def episode_matrix(
     )
 
 
+@_each_series
 def episodes_per_credit(frame: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
     """How many credits (roles or jobs) are credited with each number of episodes, per season.
 
@@ -158,6 +223,7 @@ def episodes_per_credit(frame: pd.DataFrame, *, include_specials: bool = False) 
     ).reset_index(drop=True)
 
 
+@_each_series
 def gender_split(
     frame: pd.DataFrame,
     *,
@@ -236,6 +302,7 @@ def gender_split(
     return split.sort_values([*keys, "gender"])[columns].reset_index(drop=True)
 
 
+@_each_series
 def popularity_by_season(cast: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
     """Each season's distinct people with their popularity.
 
@@ -272,6 +339,7 @@ def popularity_by_season(cast: pd.DataFrame, *, include_specials: bool = False) 
     ).reset_index(drop=True)
 
 
+@_each_series
 def popularity_summary(cast: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
     """Quartiles of the fetch-time popularity of each season's distinct people.
 
@@ -321,6 +389,7 @@ def popularity_summary(cast: pd.DataFrame, *, include_specials: bool = False) ->
     )
 
 
+@_each_series
 def top_people(cast: pd.DataFrame, *, n: int = 10, include_specials: bool = False) -> pd.DataFrame:
     """The ``n`` most popular people (at fetch time) of each season.
 
@@ -362,6 +431,7 @@ def top_people(cast: pd.DataFrame, *, n: int = 10, include_specials: bool = Fals
     return _with_roles(ranked, cast)[columns].reset_index(drop=True)
 
 
+@_each_series
 def continuity(frame: pd.DataFrame) -> pd.DataFrame:
     """Who returns, rejoins, arrives and leaves from one season to the next.
 
@@ -422,6 +492,7 @@ def continuity(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).astype(columns)
 
 
+@_each_series
 def regular_spans(
     cast: pd.DataFrame,
     *,
@@ -485,13 +556,8 @@ def regular_spans(
     if top is not None:
         _check_top(top)
     cast = _seasons(cast, include_specials=include_specials)
-    if seasons is not None:
-        lengths = seasons.set_index("season_number")["episode_count"]
-    else:
-        lengths = cast.groupby("season_number")["episode_count"].max()
-    people = _per_person(cast, ["season_number"])
-    people["season_episodes"] = people["season_number"].map(lengths.dropna().astype("int64"))
-    people = people[people["season_episodes"] > 0]
+    lengths = season_lengths(cast, seasons=seasons, include_specials=True)
+    people = _per_person(cast, ["season_number"]).merge(lengths, on="season_number")
     people["episode_share"] = (people["episode_count"] / people["season_episodes"]).clip(upper=1)
     regular = people[people["episode_share"] >= min_share].copy()
     spans = regular.groupby("person_id")["season_number"]
@@ -530,6 +596,47 @@ def regular_spans(
     )
 
 
+@_each_series
+def season_lengths(
+    frame: pd.DataFrame, *, seasons: pd.DataFrame | None = None, include_specials: bool = False
+) -> pd.DataFrame:
+    """Each season's episode count: from the seasons table, else its most credited role.
+
+    Parameters
+    ----------
+    frame
+        Tidy cast or crew frame; its seasons are the ones listed.
+    seasons
+        Tidy seasons frame (:func:`credits_analysis.tidy.seasons`, of one or several series).
+        Without it, a season's length is taken as its most credited single role or job, which
+        is right whenever someone is credited on every episode (regular cast are).
+    include_specials
+        Keep season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per season of ``frame`` whose length is known and above zero, sorted:
+
+        ==================  ========  ================================================
+        season_number       int64     season
+        season_episodes     int64     the season's episode count
+        ==================  ========  ================================================
+    """
+    frame = _seasons(frame, include_specials=include_specials)
+    if seasons is not None:
+        if "series_id" in seasons.columns:  # a seasons table of several series
+            seasons = seasons[seasons["series_id"].isin(frame["series_id"].unique())]
+        lengths = seasons.set_index("season_number")["episode_count"]
+    else:
+        lengths = frame.groupby("season_number")["episode_count"].max()
+    numbers = pd.Series(np.sort(frame["season_number"].unique()), name="season_number")
+    known = numbers.map(lengths.dropna().astype("int64"))
+    table = pd.DataFrame({"season_number": numbers, "season_episodes": known})
+    return table[table["season_episodes"] > 0].astype("int64").reset_index(drop=True)
+
+
+@_each_series
 def crew_headcount(crew: pd.DataFrame, *, include_specials: bool = False) -> pd.DataFrame:
     """Distinct people and credits per department and season.
 
@@ -569,18 +676,169 @@ def crew_headcount(crew: pd.DataFrame, *, include_specials: bool = False) -> pd.
     )
 
 
+def fold_name(text: str) -> str:
+    """``text`` as a name search compares it: case-folded, accents removed, spaces collapsed.
+
+    ``fold_name("Loïc  LEFÈVRE") == "loic lefevre"``; letters Unicode does not decompose are
+    spelled as in plain ASCII (ø o, ł l, æ ae, œ oe, ß ss, ...).
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.translate(_ASCII_LETTERS).split())
+
+
+def find_people(frame: pd.DataFrame, query: str) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``name`` or ``original_name`` contains ``query``.
+
+    The match ignores case, accents and repeated spaces (see :func:`fold_name`), so
+    ``"lefevre"`` finds "Loïc Lefèvre" and "LEFÈVRE" finds "Lefevre".
+
+    Parameters
+    ----------
+    frame
+        Any frame with a ``name`` column and optionally ``original_name``: a tidy cast or crew
+        frame (one or several series) or a :func:`people` table.
+    query
+        Part of a name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows, every column and the index as in ``frame`` (pass a cast or crew
+        frame's matches to :func:`people` for one row per person).
+
+    Raises
+    ------
+    ValueError
+        If ``query`` has no letter or digit to search for.
+    """
+    wanted = fold_name(query)
+    if not any(c.isalnum() for c in wanted):
+        raise ValueError(f"a name search needs a letter or digit, got {query!r}")
+    found = np.zeros(len(frame), dtype=bool)
+    for column in ("name", "original_name"):
+        if column in frame.columns:
+            names = frame[column].astype(STRING)
+            # Fold each distinct name once: a series repeats its people season after season.
+            distinct = names.dropna().unique()
+            hits = {name for name in distinct if wanted in fold_name(name)}
+            found |= names.isin(hits).to_numpy(dtype=bool, na_value=False)
+    return frame[found]
+
+
+def people(
+    source: pd.DataFrame | SeriesCredits | Iterable[pd.DataFrame | SeriesCredits],
+    *,
+    include_specials: bool = False,
+) -> pd.DataFrame:
+    """One row per person and series: their seasons, episodes credited, roles and departments.
+
+    Parameters
+    ----------
+    source
+        A tidy cast or crew frame (one or several series), a
+        :class:`~credits_analysis.SeriesCredits` (its cast and crew both count), or a sequence
+        of these.
+    include_specials
+        Count season 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (series, person) credited in a season kept, sorted by series (in the order
+        they first appear), then episodes credited (most first), name and person id:
+
+        ==================  ========  ==========================================================
+        series_id           int64     TMDB series id
+        person_id           int64     TMDB person id
+        name                string    the person's name
+        original_name       string    their name in its original spelling
+        gender              category  female, male, non-binary, not set
+        seasons             object    the season numbers they are credited in, a sorted list
+        season_count        int64     how many seasons
+        first_season        int64     their first season
+        last_season         int64     their last season
+        episodes            int64     episodes credited, summed over seasons (each season's
+                                      most credited role or job, cast and crew together)
+        roles               string    characters played, the most credited first (<NA> if none)
+        jobs                string    crew jobs, the most credited first (<NA> if none)
+        departments         string    crew departments, the most credited first, joined by
+                                      ", " (<NA> if none)
+        ==================  ========  ==========================================================
+    """
+    frames = _frames_of(source)
+    cast = [f for f in frames if "department" not in f.columns]
+    crew = [f for f in frames if "department" in f.columns]
+    fields = ["series_id", "season_number", "person_id", "name", "original_name", "gender",
+              "episode_count"]  # fmt: skip
+    credits = _seasons(
+        pd.concat([f[fields] for f in frames], ignore_index=True),
+        include_specials=include_specials,
+    ).astype({"gender": GENDER_DTYPE})
+    keys = ["series_id", "person_id"]
+    per_season = credits.groupby([*keys, "season_number"], sort=True).agg(
+        episode_count=("episode_count", "max")
+    )
+    per_season = per_season.fillna({"episode_count": 0}).reset_index()
+    seasons = per_season.groupby(keys)["season_number"]
+    table = credits.groupby(keys, sort=False).agg(
+        name=("name", "first"), original_name=("original_name", "first"), gender=("gender", "first")
+    )
+    table["seasons"] = seasons.agg(list)
+    table["season_count"] = seasons.size()
+    table["first_season"] = seasons.min()
+    table["last_season"] = seasons.max()
+    table["episodes"] = per_season.groupby(keys)["episode_count"].sum()
+    for column, parts in (("roles", cast), ("jobs", crew)):
+        table[column] = _joined_per_person(parts, "character" if column == "roles" else "job")
+    table["departments"] = _joined_per_person(crew, "department", separator=", ")
+    order = {series_id: i for i, series_id in enumerate(credits["series_id"].unique())}
+    table = table.reset_index()
+    table["order"] = table["series_id"].map(order)
+    table = table.sort_values(
+        ["order", "episodes", "name", "person_id"], ascending=[True, False, True, True]
+    )
+    integers = ["series_id", "person_id", "season_count", "first_season", "last_season"]
+    strings = ["name", "original_name", "roles", "jobs", "departments"]
+    dtypes = dict.fromkeys([*integers, "episodes"], "int64") | dict.fromkeys(strings, STRING)
+    return (
+        table.drop(columns="order").astype(dtypes | {"gender": GENDER_DTYPE}).reset_index(drop=True)
+    )
+
+
+def _frames_of(
+    source: pd.DataFrame | SeriesCredits | Iterable[pd.DataFrame | SeriesCredits],
+) -> list[pd.DataFrame]:
+    """The tidy frames behind ``source``: a frame, a series' cast and crew, or a sequence."""
+    items = [source] if isinstance(source, pd.DataFrame) or hasattr(source, "cast") else source
+    frames: list[pd.DataFrame] = []
+    for item in items:  # type: ignore[union-attr]
+        frames.extend([item] if isinstance(item, pd.DataFrame) else [item.cast, item.crew])
+    if not frames:
+        raise ValueError("people() needs at least one frame or series")
+    return frames
+
+
+def _joined_per_person(
+    frames: list[pd.DataFrame], column: str, *, separator: str = _ROLE_SEPARATOR
+) -> pd.Series:
+    """Per (series_id, person_id): the distinct values of ``column``, most credited first."""
+    index = pd.MultiIndex.from_arrays([[], []], names=["series_id", "person_id"])
+    if not frames:
+        return pd.Series([], index=index, dtype=STRING)
+    credits = pd.concat(frames, ignore_index=True)
+    return _joined(credits, ["series_id"], column, separator).set_index(["series_id", "person_id"])[
+        column
+    ]
+
+
 def _seasons(frame: pd.DataFrame, *, include_specials: bool) -> pd.DataFrame:
-    """Check that ``frame`` is per-season credits of one series; drop Specials unless asked."""
+    """Check that ``frame`` is per-season credits; drop Specials unless asked."""
     season = frame["season_number"]
     if season.isna().any():
         raise ValueError(
             f"{int(season.isna().sum())} rows have no season_number: per-season analyses need "
             "season aggregate credits, not the whole-run /tv/{id}/aggregate_credits"
-        )
-    series = frame["series_id"].unique()
-    if len(series) > 1:
-        raise ValueError(
-            f"the frame mixes series {sorted(series.tolist())}: analyse one series at a time"
         )
     if not include_specials:
         frame = frame[season.to_numpy() != SPECIALS]
@@ -627,22 +885,27 @@ def _with_roles(table: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 def _roles(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Each person's distinct characters (cast) or jobs (crew) per group, most credited first."""
     role = "character" if "character" in frame.columns else "job"
+    return _joined(frame, keys, role, _ROLE_SEPARATOR).rename(columns={role: "roles"})
+
+
+def _joined(frame: pd.DataFrame, keys: list[str], column: str, separator: str) -> pd.DataFrame:
+    """Each person's distinct values of ``column`` per group, most credited first, joined."""
     group = [*keys, "person_id"]
     named = (
-        frame.dropna(subset=[role])
+        frame.dropna(subset=[column])
         .sort_values("episode_count", ascending=False, kind="stable")
-        .drop_duplicates([*group, role])
+        .drop_duplicates([*group, column])
     )
     # Joining strings runs in Python once per group: do it only for the few people with
-    # several roles, and take the others' single role as it is.
+    # several values, and take the others' single value as it is.
     several = named.duplicated(group, keep=False)
     joined = pd.concat(
         [
-            named.loc[~several, [*group, role]].set_index(group)[role],
-            named[several].groupby(group, sort=False)[role].agg(_ROLE_SEPARATOR.join),
+            named.loc[~several, [*group, column]].set_index(group)[column],
+            named[several].groupby(group, sort=False)[column].agg(separator.join),
         ]
     )
-    return joined.rename("roles").astype(STRING).reset_index()
+    return joined.astype(STRING).reset_index()
 
 
 def _check_top(top: int) -> None:

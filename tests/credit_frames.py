@@ -6,14 +6,17 @@ have exactly the contract's columns and dtypes; the demo series is the bundled g
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 
-from credits_analysis import demo, tidy
+from credits_analysis import SeriesCredits, demo, load_series, tidy
 from credits_analysis.schema import GENDER_CODES
 
 DEMO_ID = 9000001
@@ -62,6 +65,20 @@ def _demo() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def demo_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Seasons, cast and crew of the bundled 8-season demo series (copies: safe to modify)."""
     return tuple(frame.copy() for frame in _demo())  # type: ignore[return-value]
+
+
+def load_demo_series(cache_dir: Path) -> list[SeriesCredits]:
+    """Both bundled demo series as ``load_series(..., offline=True)`` gives them.
+
+    For module-scoped fixtures, which run before conftest's per-test environment: no token,
+    and ``cache_dir`` (empty) as the cache.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(("TMDB_", "CREDITS_ANALYSIS_")):
+                patch.delenv(name)
+        patch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(cache_dir))
+        return [load_series(series_id, offline=True) for series_id in demo.DEMO_SERIES]
 
 
 def _people(credits: Sequence[Credit], season: int, *, crew: bool) -> list[dict[str, Any]]:

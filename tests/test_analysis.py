@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from credits_analysis import analysis, samples, tidy
+from credits_analysis import SeriesCredits, analysis, samples, tidy
+from credits_analysis.demo import DEMO_SERIES
 from credits_analysis.schema import (
     CAST_COLUMNS,
     CREW_COLUMNS,
@@ -18,7 +20,7 @@ from credits_analysis.schema import (
     GENDER_DTYPE,
     empty_frame,
 )
-from tests.credit_frames import Credit, cast_frame, crew_frame, demo_frames
+from tests.credit_frames import Credit, cast_frame, crew_frame, demo_frames, load_demo_series
 
 SEASON_ANALYSES: list[Callable[[pd.DataFrame], pd.DataFrame]] = [
     analysis.episode_matrix,
@@ -455,21 +457,10 @@ def test_specials_only_with_include_specials(
 
 
 @pytest.mark.parametrize("function", SEASON_ANALYSES, ids=lambda f: f.__name__)
-def test_whole_run_frames_and_mixed_series_are_refused(
-    function: Callable[[pd.DataFrame], pd.DataFrame],
-) -> None:
+def test_whole_run_frames_are_refused(function: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
     raw = samples.load("tv-96677-aggregate_credits")
     with pytest.raises(ValueError, match="whole-run"):
         function(tidy.cast_roles(raw, series_id=96677, season_number=None))
-    mixed = pd.concat(
-        [
-            cast_frame({1: [Credit(1, 1)]}, series_id=1),
-            cast_frame({1: [Credit(2, 1)]}, series_id=2),
-        ],
-        ignore_index=True,
-    )
-    with pytest.raises(ValueError, match="mixes series"):
-        function(mixed)
 
 
 @pytest.mark.parametrize("function", SEASON_ANALYSES, ids=lambda f: f.__name__)
@@ -478,3 +469,201 @@ def test_inputs_are_not_modified(function: Callable[[pd.DataFrame], pd.DataFrame
     before = cast.copy()
     function(cast)
     pd.testing.assert_frame_equal(cast, before)
+
+
+# --- several series ------------------------------------------------------------------------
+
+ALL_ANALYSES: list[tuple[Callable[..., pd.DataFrame], str, dict[str, object]]] = [
+    *((function, "cast", {}) for function in SEASON_ANALYSES),
+    (analysis.continuity, "crew", {}),
+    (analysis.gender_split, "crew", {"by": ("season_number", "department")}),
+    (analysis.gender_split, "cast", {"by": ("series_id",)}),
+    (analysis.crew_headcount, "crew", {}),
+    (analysis.season_lengths, "cast", {}),
+    (analysis.episode_matrix, "cast", {"top": 3, "include_specials": True}),
+]
+
+
+@pytest.fixture(scope="module")
+def two_demo_series(tmp_path_factory: pytest.TempPathFactory) -> list[SeriesCredits]:
+    return load_demo_series(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.mark.parametrize(
+    ("function", "table", "options"),
+    ALL_ANALYSES,
+    ids=[f"{f.__name__}-{t}-{'-'.join(o) or 'defaults'}" for f, t, o in ALL_ANALYSES],
+)
+def test_a_frame_of_two_series_gives_each_series_result_keyed_by_series_id(
+    two_demo_series: list[SeriesCredits],
+    function: Callable[..., pd.DataFrame],
+    table: str,
+    options: dict[str, object],
+) -> None:
+    a, b = (getattr(series, table) for series in two_demo_series)
+    both = function(pd.concat([a, b], ignore_index=True), **options)
+
+    expected = []
+    for frame in (a, b):
+        one = function(frame, **options)
+        if "series_id" not in one.columns:
+            one.insert(0, "series_id", frame["series_id"].iloc[0])
+        expected.append(one)
+    pd.testing.assert_frame_equal(both, pd.concat(expected, ignore_index=True))
+    assert both["series_id"].unique().tolist() == list(DEMO_SERIES)
+    assert len(both) > len(function(a, **options))
+
+
+def test_gender_split_of_two_series_is_each_series_split(
+    two_demo_series: list[SeriesCredits],
+) -> None:
+    a, b = two_demo_series
+    split = analysis.gender_split(pd.concat([a.cast, b.cast]))
+    assert list(split.columns[:2]) == ["series_id", "season_number"]
+    for series in (a, b):
+        mine = split[split["series_id"] == series.series_id].drop(columns="series_id")
+        pd.testing.assert_frame_equal(
+            mine.reset_index(drop=True), analysis.gender_split(series.cast)
+        )
+    # Keyword call, and the series order is the frame's, not sorted.
+    reversed_order = analysis.gender_split(frame=pd.concat([b.cast, a.cast]))
+    assert reversed_order["series_id"].unique().tolist() == [b.series_id, a.series_id]
+
+
+def test_regular_spans_of_two_series_take_each_series_season_lengths(
+    two_demo_series: list[SeriesCredits],
+) -> None:
+    a, b = two_demo_series
+    seasons = pd.concat([a.seasons, b.seasons], ignore_index=True)
+    both = analysis.regular_spans(pd.concat([a.cast, b.cast]), seasons=seasons)
+    for series in (a, b):
+        mine = both[both["series_id"] == series.series_id].drop(columns="series_id")
+        pd.testing.assert_frame_equal(
+            mine.reset_index(drop=True),
+            analysis.regular_spans(series.cast, seasons=series.seasons),
+        )
+
+
+def test_ranks_and_previous_seasons_never_cross_series() -> None:
+    # Series 2 starts at season 3: its first season has no previous one, though series 1 has a
+    # season 2; each series has its own rank 1.
+    one = cast_frame({1: [Credit(1, 5)], 2: [Credit(1, 5), Credit(2, 1)]}, series_id=1)
+    two = cast_frame({3: [Credit(1, 9)]}, series_id=2)
+    flow = analysis.continuity(pd.concat([one, two]))
+    assert flow[["series_id", "season_number", "new"]].values.tolist() == [
+        [1, 1, 1], [1, 2, 1], [2, 3, 1]
+    ]  # fmt: skip
+    assert flow["previous_season"].tolist() == [pd.NA, 1, pd.NA]
+    matrix = analysis.episode_matrix(pd.concat([one, two]), top=1)
+    assert matrix[["series_id", "rank", "person_id", "total_episodes"]].values.tolist() == [
+        [1, 1, 1, 10], [1, 1, 1, 10], [2, 1, 1, 9]
+    ]  # fmt: skip
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def named_cast() -> pd.DataFrame:
+    cast = cast_frame(
+        {
+            1: [
+                Credit(1, 8, "Inspector", name="Loïc Lefèvre"),
+                Credit(2, 3, "Maid", name="Ada Lovelace", gender="female"),
+                Credit(3, 1, "Postman", name="Søren Ørsted"),
+            ],
+            2: [Credit(1, 6, "Inspector", name="Loïc Lefèvre")],
+        }
+    )
+    # TMDB lists some people under a name other than their original one.
+    cast.loc[cast["person_id"] == 2, "original_name"] = "Augusta Ada King"
+    return cast
+
+
+@pytest.mark.parametrize(
+    ("query", "people"),
+    [
+        ("lefevre", [1]),
+        ("LEFÈVRE", [1]),
+        ("  loic   lef ", [1]),
+        ("Lefèvre", [1]),
+        ("augusta", [2]),  # only in original_name
+        ("soren orsted", [3]),
+        ("SØREN", [3]),
+        ("e", [1, 2, 3]),
+        ("nobody", []),
+    ],
+)
+def test_find_people_ignores_case_accents_and_spaces_in_both_names(
+    query: str, people: list[int]
+) -> None:
+    cast = named_cast()
+    found = analysis.find_people(cast, query)
+    assert sorted(found["person_id"].unique()) == people
+    # Rows of the frame as they are: both of Loïc's seasons, every column.
+    assert list(found.columns) == list(cast.columns)
+    if people == [1]:
+        assert found["season_number"].tolist() == [1, 2]
+        assert found["name"].unique().tolist() == ["Loïc Lefèvre"]
+
+
+def test_find_people_refuses_an_empty_query() -> None:
+    with pytest.raises(ValueError, match="letter or digit"):
+        analysis.find_people(named_cast(), "  ")
+
+
+def test_fold_name() -> None:
+    assert analysis.fold_name("Loïc  LEFÈVRE") == "loic lefevre"
+    assert analysis.fold_name("Straße Łódź Æon") == "strasse lodz aeon"
+
+
+def test_people_has_one_row_per_person_with_seasons_episodes_roles_and_departments() -> None:
+    cast = named_cast()
+    crew = crew_frame(
+        {
+            2: [
+                Credit(1, 2, "Director", name="Loïc Lefèvre", department="Directing"),
+                Credit(1, 1, "Writer", name="Loïc Lefèvre", department="Writing"),
+                Credit(1, 4, "Story", name="Loïc Lefèvre", department="Writing"),
+                Credit(7, 6, "Composer", name="Mo Z", department="Sound"),
+            ],
+            0: [Credit(7, 1, "Composer", name="Mo Z", department="Sound")],
+        }
+    )
+    series = SimpleNamespace(cast=cast, crew=crew)
+    table = analysis.people(series).set_index("person_id")
+
+    assert table.index.tolist() == [1, 7, 2, 3]  # most episodes credited first
+    loic = table.loc[1]
+    assert loic["seasons"] == [1, 2] and loic["season_count"] == 2
+    # Season 1: Inspector 8. Season 2: Inspector 6, Story 4, Director 2: his most credited, 6.
+    assert loic["episodes"] == 8 + 6
+    assert loic["roles"] == "Inspector"
+    assert loic["jobs"] == "Story / Director / Writer"
+    assert loic["departments"] == "Writing, Directing"
+    assert (loic["first_season"], loic["last_season"]) == (1, 2)
+    composer = table.loc[7]
+    assert composer["seasons"] == [2] and pd.isna(composer["roles"])  # Specials left out
+    assert composer["departments"] == "Sound"
+    assert table.loc[2, "original_name"] == "Augusta Ada King"
+    assert table.loc[2, "gender"] == "female"
+    assert pd.isna(table.loc[2, "jobs"])
+    assert analysis.people(series, include_specials=True).set_index("person_id").loc[
+        7, "seasons"
+    ] == [0, 2]
+    # A frame alone, and the names search composes with it.
+    assert analysis.people(analysis.find_people(cast, "lefevre"))["person_id"].tolist() == [1]
+
+
+def test_people_of_two_series(two_demo_series: list[SeriesCredits]) -> None:
+    a, b = two_demo_series
+    table = analysis.people([a, b])
+    assert table["series_id"].unique().tolist() == [a.series_id, b.series_id]
+    for series in (a, b):
+        mine = table[table["series_id"] == series.series_id]
+        credited = pd.concat([series.cast, series.crew])
+        credited = credited[credited["season_number"] != 0]
+        assert sorted(mine["person_id"]) == sorted(credited["person_id"].unique())
+    assert table["season_count"].ge(1).all()
+    assert (table["season_count"] == table["seasons"].map(len)).all()
+    with pytest.raises(ValueError, match="at least one"):
+        analysis.people([])

@@ -250,7 +250,7 @@ def test_comparison_panels_show_their_own_seasons_in_series_colours(
 
 # --- sections with no data --------------------------------------------------------------------
 
-CREW_ONLY, NO_CREDITS = 7_000_001, 7_000_002
+CREW_ONLY, NO_CREDITS, NO_CREDITS_TOO = 7_000_001, 7_000_002, 7_000_003
 #: Sections of the explorer drawn from the cast, and from the crew.
 EXPLORER_CAST_CELLS = (
     "episode-heatmap",
@@ -288,7 +288,7 @@ EMPTY_RUNS = {
     ),
     "comparison-no-credits": (
         COMPARISON_NOTEBOOK,
-        {"series_ids": [NO_CREDITS, NO_CREDITS]},
+        {"series_ids": [NO_CREDITS, NO_CREDITS_TOO]},
         {
             "size": "No series has credits in the seasons loaded",
             "gender-cast": "No series has cast credits in the seasons loaded",
@@ -301,9 +301,9 @@ EMPTY_RUNS = {
 
 @pytest.fixture(scope="module")
 def series_without_cast(offline_environment: None) -> None:
-    """Two 2-season series in the cache: one credited with crew only, one with no credits."""
+    """2-season series in the cache: one credited with crew only, two with no credits."""
     cache = RawCache(Path(os.environ["CREDITS_ANALYSIS_CACHE_DIR"]))
-    for series_id, kept in ((CREW_ONLY, ("crew",)), (NO_CREDITS, ())):
+    for series_id, kept in ((CREW_ONLY, ("crew",)), (NO_CREDITS, ()), (NO_CREDITS_TOO, ())):
         details, payloads = demo.generate_series(series_id, seasons=2, specials=False)
         cache.write(details_path(series_id), "en-US", json.dumps(details).encode(), url="test")
         for number, payload in payloads.items():
