@@ -192,6 +192,9 @@ def _server_command(work_dir: Path, port: int, *, open_browser: bool) -> list[st
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
+        # JupyterLab refuses root unless told; containers often run as root, and this server
+        # answers on the loopback only, to a random token.
+        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
     ]  # fmt: skip
 
 
