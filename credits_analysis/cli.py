@@ -293,6 +293,13 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--show-code", action="store_true", help="keep the notebook's code cells in the report"
     )
+    command.add_argument(
+        "--images",
+        type=Path,
+        metavar="DIR",
+        help="also write every chart to DIR as PNG and SVG (needs Chromium or Chrome: on PATH, "
+        "or BROWSER_PATH)",
+    )
     command.set_defaults(handler=_report)
 
 
@@ -300,6 +307,10 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here: nbconvert and papermill would slow every other subcommand's start.
     from credits_analysis.report import build_report
 
+    if args.images is not None:
+        from credits_analysis.images import check_output
+
+        browser = check_output(args.images)  # before the notebook runs, which takes a while
     with _kernel_traceback():
         built = build_report(
             args.series_ids,
@@ -311,6 +322,11 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
             offline=args.offline,
         )
     print(built.path)
+    if args.images is not None:
+        from credits_analysis.images import report_figures, write_images
+
+        written = write_images(report_figures(built.notebook), args.images, browser=browser)
+        print(f"{args.images}: {len(written)} images")
     return max((_report_failures(series) for series in built.series), default=EXIT_OK)
 
 
