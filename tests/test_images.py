@@ -21,6 +21,7 @@ import nbformat
 import plotly.graph_objects as go
 import pytest
 
+from credits_analysis import charts, load_series
 from credits_analysis import report as report_module
 from credits_analysis.cli import main
 from credits_analysis.errors import ConfigError
@@ -309,3 +310,15 @@ def test_every_chart_of_the_report_is_written_as_png_and_svg(
         assert png.startswith(PNG_MAGIC) and min(png_size(png)) > 0
         title = re.sub(r"<[^>]*>", " ", figure["layout"]["title"]["text"])
         assert " ".join(title.split()) in svg_text((folder / f"{cell_id}.svg").read_bytes())
+
+
+@needs_chromium
+def test_plotlys_own_write_image_finds_the_same_browser(tmp_path: Path) -> None:
+    """``fig.write_image`` in a notebook needs nothing more: kaleido finds Chromium on PATH."""
+    series = load_series(9000001, offline=True)
+    figure = charts.episode_heatmap(series.cast, series_name=series.name, top=5)
+
+    figure.write_image(tmp_path / "heatmap.svg")
+
+    title = re.sub(r"<[^>]*>", " ", figure.layout.title.text)
+    assert " ".join(title.split()) in svg_text((tmp_path / "heatmap.svg").read_bytes())
