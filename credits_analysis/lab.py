@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -156,30 +157,52 @@ def _lab(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{copy}: copied from the bundled notebook")
     port = args.port if args.port is not None else _free_port(DEFAULT_PORT)
     token = secrets.token_hex(24)
-    server = subprocess.Popen(
-        _server_command(work_dir, port, open_browser=not args.no_browser),
-        # In the environment rather than the command line, where `ps` would show it.
-        env={**os.environ, "JUPYTER_TOKEN": token},
-        # Its own process group: the kernels it starts are stopped with it, and Ctrl-C reaches
-        # this process only, which shuts the server down without JupyterLab's y/n prompt.
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    with _interrupted_by_termination():
+        server = subprocess.Popen(
+            _server_command(work_dir, port, open_browser=not args.no_browser),
+            # In the environment rather than the command line, where `ps` would show it.
+            env={**os.environ, "JUPYTER_TOKEN": token},
+            # Its own process group: the kernels it starts are stopped with it, and Ctrl-C
+            # reaches this process only, which shuts the server down without JupyterLab's y/n
+            # prompt.
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            if not _wait_until_up(server, base, token):
+                status = server.poll()
+                raise ConfigError(
+                    f"JupyterLab did not start on port {port} (its log is above)"
+                    if status is not None
+                    else f"JupyterLab did not answer on port {port} within {_START_TIMEOUT:g} s"
+                )
+            print(f"JupyterLab on {work_dir}: {base}/lab?token={token}", flush=True)
+            print("Ctrl-C stops it.", flush=True)
+            return server.wait()
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            _stop(server)
+
+
+@contextlib.contextmanager
+def _interrupted_by_termination() -> Iterator[None]:
+    """Treat SIGTERM and SIGHUP (a closed terminal) as Ctrl-C while the server runs.
+
+    Their default action ends this process at once, leaving the server, which runs in its own
+    session, and its kernels behind.
+    """
+    caught = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s]
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, interrupt) for number in caught}
     try:
-        if not _wait_until_up(server, base, token):
-            status = server.poll()
-            raise ConfigError(
-                f"JupyterLab did not start on port {port} (its log is above)"
-                if status is not None
-                else f"JupyterLab did not answer on port {port} within {_START_TIMEOUT:g} s"
-            )
-        print(f"JupyterLab on {work_dir}: {base}/lab?token={token}", flush=True)
-        print("Ctrl-C stops it.", flush=True)
-        return server.wait()
-    except KeyboardInterrupt:
-        return 0
+        yield
     finally:
-        _stop(server)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _server_command(work_dir: Path, port: int, *, open_browser: bool) -> list[str]:

@@ -181,28 +181,22 @@ class Lab:
         return httpx.request(method, f"{self.base}/{route}", headers=headers, timeout=30, **kwargs)
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[tuple[Path, Lab]]:
-    """``credits-analysis lab`` run from a git copy of the checkout, with its own Jupyter folders.
+@contextlib.contextmanager
+def started_lab(cwd: Path, jupyter: Path, *args: str, **env: str) -> Iterator[Lab]:
+    """``credits-analysis lab --no-browser ARGS`` in ``cwd``, with its own Jupyter folders.
 
-    PYTHONPATH puts the copy's package first, so the command and its kernels read that copy's
-    notebooks and write to that copy's ``lab/``.
+    Yields once it printed its URL; stops it with SIGINT (Ctrl-C) if it still runs at the end.
     """
-    root = checkout_root()
-    if root is None:
-        pytest.skip("needs a source checkout (git ls-files)")
-    repo = copy_of_checkout(root, tmp_path / "repo")
-    jupyter = tmp_path / "jupyter"
     env = {
         **os.environ,
-        "PYTHONPATH": str(repo),
+        **env,
         **{f"JUPYTER_{d}_DIR": str(jupyter / d.lower()) for d in ("DATA", "CONFIG", "RUNTIME")},
         "JUPYTERLAB_SETTINGS_DIR": str(jupyter / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "workspaces"),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "credits_analysis.cli", "lab", "--no-browser"],
-        cwd=repo, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "credits_analysis.cli", "lab", "--no-browser", *args],
+        cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     lines: queue.Queue[str] = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout])
@@ -216,10 +210,10 @@ def lab(tmp_path: Path) -> Iterator[tuple[Path, Lab]]:
                 seen.append(lines.get(timeout=1).rstrip("\n"))
         url = seen[-1].split(": ", 1)[1]
         base, token = url.split("/lab?token=")
-        yield repo, Lab(base, token, process, seen)
+        yield Lab(base, token, process, seen)
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)  # as Ctrl-C in the terminal
+            process.send_signal(signal.SIGINT)
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -227,6 +221,21 @@ def lab(tmp_path: Path) -> Iterator[tuple[Path, Lab]]:
                 process.wait(timeout=15)
         reader.join(timeout=15)  # the pipe ends with the process
         process.stdout.close()
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[tuple[Path, Lab]]:
+    """The lab run from a git copy of the checkout.
+
+    PYTHONPATH puts the copy's package first, so the command and its kernels read that copy's
+    notebooks and write to that copy's ``lab/``.
+    """
+    root = checkout_root()
+    if root is None:
+        pytest.skip("needs a source checkout (git ls-files)")
+    repo = copy_of_checkout(root, tmp_path / "repo")
+    with started_lab(repo, tmp_path / "jupyter", PYTHONPATH=str(repo)) as server:
+        yield repo, server
 
 
 def run_cells(lab: Lab, path: str, cells: list[dict[str, Any]], *, timeout: float = 300) -> None:
@@ -342,7 +351,16 @@ def test_running_and_saving_in_the_lab_leaves_the_repository_clean(
     assert digests(repo / "notebooks") == committed
     assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored=no") == ""
 
-    server.process.send_signal(signal.SIGINT)
-    assert server.process.wait(timeout=60) == 0
-    with pytest.raises(httpx.TransportError):
-        server.api("GET", "api/status")  # the server went with the command
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopping_the_command_stops_the_server(tmp_path: Path, signum: int) -> None:
+    with started_lab(tmp_path, tmp_path / "jupyter", "--dir", str(tmp_path / "lab")) as server:
+        assert server.api("GET", "api/status").status_code == 200
+        kernel = server.api("POST", "api/kernels", json={"name": "python3"})
+        assert kernel.status_code == 201
+
+        server.process.send_signal(signum)
+
+        assert server.process.wait(timeout=60) == 0
+        with pytest.raises(httpx.TransportError):
+            server.api("GET", "api/status")
