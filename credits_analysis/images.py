@@ -24,15 +24,23 @@ from typing import Any
 import kaleido
 import nbformat
 import plotly.graph_objects as go
+from kaleido.errors import (
+    BrowserClosedError,
+    BrowserFailedError,
+    ChromeNotFoundError,
+    JavascriptError,
+    KaleidoError,
+)
 
 from credits_analysis._files import write_all_atomically
-from credits_analysis.errors import ConfigError
+from credits_analysis.errors import ConfigError, CreditsAnalysisError
 from credits_analysis.report import NOTEBOOK_ONLY_TAG, PLOTLY_MIMETYPE
 
 __all__ = [
     "BROWSER_NAMES",
     "IMAGE_FORMATS",
     "BrowserNotFoundError",
+    "ImageError",
     "check_output",
     "find_browser",
     "report_figures",
@@ -55,6 +63,10 @@ _SUPPORTED_FORMATS = ("png", "svg", "jpg", "jpeg", "webp", "pdf")
 
 class BrowserNotFoundError(ConfigError):
     """No Chromium or Chrome to draw images with (nothing is downloaded)."""
+
+
+class ImageError(CreditsAnalysisError):
+    """The browser did not start, or did not draw a figure (in time); nothing was written."""
 
 
 def find_browser(environ: Mapping[str, str] | None = None) -> Path:
@@ -189,8 +201,8 @@ def write_images(
     ConfigError
         If a format is not supported, a name is not a plain file name, or ``out_dir`` is a
         file.
-    TimeoutError
-        If the browser does not start, or an image does not render, in time.
+    ImageError
+        If the browser does not start, or a figure is not drawn (in time).
     """
     out_dir = Path(out_dir)
     unknown = sorted(set(formats) - set(_SUPPORTED_FORMATS))
@@ -214,15 +226,33 @@ def write_images(
 
 async def _render(jobs: list[tuple[Path, dict[str, Any], str]], browser: Path) -> list[bytes]:
     """Draw each (path, figure, format) job in one headless browser; bytes in job order."""
-    # Bounds the browser's start too, which kaleido's own per-image timeout does not.
-    async with asyncio.timeout(_START_TIMEOUT + _IMAGE_TIMEOUT * len(jobs)):
-        async with kaleido.Kaleido(
-            path=str(browser), mathjax=False, timeout=_IMAGE_TIMEOUT, n=1
-        ) as renderer:
-            return [
-                await renderer.calc_fig(figure, opts=_size(figure) | {"format": fmt})
-                for _, figure, fmt in jobs
-            ]
+    limit = _START_TIMEOUT + _IMAGE_TIMEOUT * len(jobs)
+    try:
+        # Bounds the browser's start too, which kaleido's own per-image timeout does not.
+        async with asyncio.timeout(limit):
+            async with kaleido.Kaleido(
+                path=str(browser), mathjax=False, timeout=_IMAGE_TIMEOUT, n=1
+            ) as renderer:
+                images = []
+                for path, figure, fmt in jobs:
+                    try:
+                        opts = _size(figure) | {"format": fmt}
+                        images.append(await renderer.calc_fig(figure, opts=opts))
+                    except (JavascriptError, KaleidoError) as exc:
+                        raise ImageError(f"{path.name} could not be drawn: {_reason(exc)}") from exc
+                return images
+    except TimeoutError as exc:
+        raise ImageError(
+            f"{browser} did not draw the images in time ({_START_TIMEOUT:g} s to start, "
+            f"{_IMAGE_TIMEOUT:g} s an image)"
+        ) from exc
+    except (BrowserFailedError, BrowserClosedError, ChromeNotFoundError) as exc:
+        raise ImageError(f"{browser} could not draw images: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """The first argument of ``exc`` (choreographer adds advice to download a browser after)."""
+    return " ".join(str(exc.args[0] if exc.args else type(exc).__name__).split())
 
 
 def _as_dict(figure: go.Figure | Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from credits_analysis.cli import main
 from credits_analysis.errors import ConfigError
 from credits_analysis.images import (
     BrowserNotFoundError,
+    ImageError,
     check_output,
     find_browser,
     report_figures,
@@ -322,3 +323,16 @@ def test_plotlys_own_write_image_finds_the_same_browser(tmp_path: Path) -> None:
 
     title = re.sub(r"<[^>]*>", " ", figure.layout.title.text)
     assert " ".join(title.split()) in svg_text((tmp_path / "heatmap.svg").read_bytes())
+
+
+def test_a_browser_that_will_not_start_is_an_error_in_words_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    (tmp_path / "out").mkdir()
+
+    with pytest.raises(ImageError, match=rf"^{re.escape(str(broken))} could not draw images: "):
+        write_images({"a": {"data": [], "layout": {}}}, tmp_path / "out", browser=broken)
+    assert list((tmp_path / "out").iterdir()) == []
