@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REPORT_DIR ?= reports
 
-.PHONY: setup demo test bench lint clean
+.PHONY: setup demo lab test bench lint clean
 
 setup: $(STAMP)
 
@@ -18,6 +18,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/credits-analysis demo --out $(REPORT_DIR)
+
+# JupyterLab on git-ignored copies of the notebooks in lab/ (see README); e.g. LAB_ARGS=--no-browser
+lab: $(STAMP)
+	$(BIN)/credits-analysis lab $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

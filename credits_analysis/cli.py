@@ -41,6 +41,7 @@ from credits_analysis.errors import (
     NotFoundError,
     PartialLoadWarning,
 )
+from credits_analysis.lab import add_lab_command
 from credits_analysis.load import SeriesCredits, load_series
 from credits_analysis.schema import MAX_SEASONS
 from credits_analysis.wording import failures_by_reason, seasons_phrase
@@ -404,6 +405,13 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--show-code", action="store_true", help="keep the notebook's code cells in the report"
     )
+    command.add_argument(
+        "--images",
+        type=Path,
+        metavar="DIR",
+        help="also write every chart to DIR as PNG and SVG (needs Chromium or Chrome: on PATH, "
+        "or BROWSER_PATH)",
+    )
     command.set_defaults(handler=_report)
 
 
@@ -411,6 +419,10 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here: nbconvert and papermill would slow every other subcommand's start.
     from credits_analysis.report import build_report
 
+    if args.images is not None:
+        from credits_analysis.images import check_output
+
+        browser = check_output(args.images)  # before the notebook runs, which takes a while
     with _kernel_traceback():
         built = build_report(
             [
@@ -427,6 +439,11 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
             offline=args.offline,
         )
     _say(built.path)
+    if args.images is not None:
+        from credits_analysis.images import report_figures, write_images
+
+        written = write_images(report_figures(built.notebook), args.images, browser=browser)
+        _say(f"{args.images}: {len(written)} images")
     named = len(built.series) > 1
     return max((_report_failures(s, named=named) for s in built.series), default=EXIT_OK)
 
@@ -463,6 +480,7 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_demo,
     add_search,
     add_discover,
+    add_lab_command,
 )
 
 
