@@ -604,29 +604,30 @@ def _column(values: list[Any], column: str, where: str) -> Any:
     """
     rule = VALUE_RULES[column]
     allowed = _KIND_TYPES[rule.kind] if rule.required else _KIND_TYPES[rule.kind] | {_NULL}
-    if not set(map(type, values)) <= allowed:
+    types = set(map(type, values))
+    if not types <= allowed:
         raise _refused(where, rule, next(v for v in values if type(v) not in allowed))
     if rule.kind == "text":
         return _text(values, where)
     if rule.kind == "flag":
         return pd.array(values, dtype="boolean")
-    nulls = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-    filled = [rule.minimum if v is None else v for v in values]
+    dtype = "int64" if rule.kind == "integer" else "float64"
+    objects = np.array(values, dtype=object)
+    nulls = np.equal(objects, None) if _NULL in types else np.zeros(len(values), dtype=bool)
+    objects[nulls] = rule.minimum
     try:
-        data = np.array(filled, dtype="int64" if rule.kind == "integer" else "float64")
+        data = objects.astype(dtype)
     except OverflowError:
-        raise _refused(where, rule, max(filled, key=abs)) from None
+        raise _refused(where, rule, max(objects, key=abs)) from None
     broken = data < rule.minimum
     if rule.kind == "number":
         broken |= ~np.isfinite(data)
-        data[nulls] = np.nan
-        bad = np.flatnonzero(broken)
-        if bad.size:
-            raise _refused(where, rule, values[bad[0]])
-        return data
     bad = np.flatnonzero(broken)
     if bad.size:
         raise _refused(where, rule, values[bad[0]])
+    if rule.kind == "number":
+        data[nulls] = np.nan
+        return data
     return data if rule.required else pd.arrays.IntegerArray(data, nulls)
 
 
