@@ -308,6 +308,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
             include_specials=args.include_specials,
             show_code=args.show_code,
             offline=args.offline,
+            settings=settings,
         )
     print(built.path)
     return max((_report_failures(series) for series in built.series), default=EXIT_OK)
