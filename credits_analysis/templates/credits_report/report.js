@@ -12,6 +12,7 @@ window.CreditsReport = (function () {
   const pending = new Map(); // id -> {box, figure}, charts not drawn yet
   let plotly = null;
   let drawAllAsked = false;
+  const panelTitles = new WeakSet(); // subplot titles rewrap already wrapped to their panel
 
   function figureOf(id) {
     return JSON.parse(document.getElementById(id + "-json").textContent);
@@ -65,6 +66,9 @@ window.CreditsReport = (function () {
     const newRows = Math.ceil(shown.length / fit);
     const total = newRows * panelHeight + (newRows - 1) * PANEL_GAP;
     const gapX = 0.04;
+    const titleOf = (axis) => (layout[axis].title && layout[axis].title.text) || "";
+    const xTitle = grid.map((p) => titleOf(p.x)).find(Boolean) || "";
+    const yTitle = grid.map((p) => titleOf(p.y)).find(Boolean) || "";
     const titles = (layout.annotations || []).filter((a) => a.xref === "paper" && a.yref === "paper");
     shown.forEach((p, i) => {
       const row = Math.floor(i / fit);
@@ -77,13 +81,17 @@ window.CreditsReport = (function () {
           a.x = (xd[0] + xd[1]) / 2;
           a.y = yd[1];
           a.text = wrap(a.text, Math.floor(((xd[1] - xd[0]) * plotWidth) / textWidth(1, 12))).join("<br>");
+          panelTitles.add(a);
         }
       }
       layout[p.x].domain = xd;
       layout[p.y].domain = yd;
-      // Every panel keeps its own tick labels once the grid no longer lines them up.
+      // Every panel keeps its own tick labels once the grid no longer lines them up; axis
+      // titles only along the bottom row and the left column, where a reader looks for them.
       layout[p.x].showticklabels = true;
       layout[p.y].showticklabels = true;
+      layout[p.x].title = Object.assign({}, layout[p.x].title, { text: row === newRows - 1 ? xTitle : "" });
+      layout[p.y].title = Object.assign({}, layout[p.y].title, { text: col === 0 ? yTitle : "" });
     });
     for (const p of grid) {
       if (!used.has(p.suffix)) {
@@ -112,6 +120,13 @@ window.CreditsReport = (function () {
         y: 1, yanchor: "top", yref: "container", pad: { t: 12 }, automargin: false,
       });
       top = 12 + lines.length * titleSize * LINE + 12;
+      const subtitle = title.subtitle && title.subtitle.text;
+      if (subtitle) {
+        const size = (title.subtitle.font && title.subtitle.font.size) || 13;
+        const sublines = wrap(subtitle, Math.floor((width - 24) / textWidth(1, size)));
+        layout.title.subtitle = Object.assign({}, title.subtitle, { text: sublines.join("<br>") });
+        top += sublines.length * size * LINE + 6;
+      }
     }
     const hasTitles = (layout.annotations || []).some((a) => a.yref === "paper" && a.y >= 0.99);
     const newTop = Math.ceil(top + (hasTitles ? 28 : 0));
@@ -121,6 +136,18 @@ window.CreditsReport = (function () {
     margin.r = 12;
     const plotWidth = width - margin.l - margin.r;
     extra += rewrap(layout, figure.data || [], plotWidth, height - plotMargin.t - plotMargin.b);
+    for (const note of layout.annotations || []) {
+      const size = (note.font && note.font.size) || 12;
+      const lines = wrap(note.text || "", Math.floor(plotWidth / textWidth(1, size)));
+      if (lines.length > 1 && !panelTitles.has(note)) {
+        note.text = lines.join("<br>");
+        if (note.yref === "paper" && note.y >= 1) {
+          const grow = (lines.length - 1) * size * LINE;
+          margin.t += grow;
+          extra += grow;
+        }
+      }
+    }
     // Colour bars and the legend go below the plot, one above the other.
     const bars = [];
     for (const trace of figure.data || []) {
@@ -156,16 +183,20 @@ window.CreditsReport = (function () {
       below += rows * 22 + 12;
     }
     const barsFrom = below;
-    below += bars.length * 72;
+    const barHeights = bars.map((bar) => 56 + 16 * wrap((bar.title && bar.title.text) || "", 40).length);
+    below += barHeights.reduce((a, b) => a + b, 0);
     margin.b += below;
     layout.margin = margin;
     const newHeight = Math.round(height + extra + below);
+    let barBottom = barsFrom;
     bars.forEach((bar, i) => {
+      // The title goes to the right of the bar, which leaves it room.
       Object.assign(bar, {
-        orientation: "h", x: 0.5, xanchor: "center", xref: "container",
-        y: (barsFrom + i * 72 + 8) / newHeight, yanchor: "bottom", yref: "container",
-        len: 0.9, thickness: 12, title: Object.assign({}, bar.title, { side: "top" }),
+        orientation: "h", x: 0, xanchor: "left", len: 0.75, lenmode: "fraction", thickness: 12,
+        y: (barBottom + 8) / newHeight, yanchor: "bottom", yref: "container",
+        title: Object.assign({}, bar.title, { side: "right" }),
       });
+      barBottom += barHeights[i];
     });
     layout.height = newHeight;
     return newHeight;
