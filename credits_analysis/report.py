@@ -236,9 +236,7 @@ def build_report(
     """
     ids = _checked_ids(series_ids)
     out = _checked_out(out, ids)
-    settings = (settings or Settings.from_env()).with_overrides(
-        language=language, offline=offline
-    )
+    settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
     options: dict[str, Any] = {
         "seasons": sorted(seasons) if seasons is not None else None,
         "include_specials": include_specials,
@@ -414,9 +412,7 @@ def kernel_environment(settings: Settings) -> dict[str, str]:
     :meth:`Settings.from_env` reads ``settings`` back from it (the token as well, when set).
     """
     environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in _SETTING_VARIABLES.values()
+        name: value for name, value in os.environ.items() if name not in _SETTING_VARIABLES.values()
     }
     for name, variable in _SETTING_VARIABLES.items():
         value = getattr(settings, name)
