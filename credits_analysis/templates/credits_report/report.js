@@ -5,7 +5,7 @@
 // multiples in fewer columns. Nothing is ever fetched.
 "use strict";
 window.CreditsReport = (function () {
-  const NARROW = 700; // px of chart width below which the narrow layout applies
+  const NARROW = 800; // px of chart width below which the narrow layout applies (tablets too)
   const MIN_PANEL = 170; // px: narrowest readable panel of a small multiple
   const PANEL_GAP = 64; // px between rows of wrapped panels: tick labels and the next title
   const LINE = 1.3; // line height, in font sizes
@@ -117,9 +117,9 @@ window.CreditsReport = (function () {
       const lines = wrap(title.text, Math.floor((width - 24) / textWidth(1, titleSize)));
       layout.title = Object.assign({}, title, {
         text: lines.join("<br>"), x: 0.02, xanchor: "left", xref: "container",
-        y: 1, yanchor: "top", yref: "container", pad: { t: 12 }, automargin: false,
+        yanchor: "top", yref: "container", automargin: false,
       });
-      top = 12 + lines.length * titleSize * LINE + 12;
+      top = 16 + lines.length * titleSize * LINE + 12;
       const subtitle = title.subtitle && title.subtitle.text;
       if (subtitle) {
         const size = (title.subtitle.font && title.subtitle.font.size) || 13;
@@ -199,6 +199,8 @@ window.CreditsReport = (function () {
       barBottom += barHeights[i];
     });
     layout.height = newHeight;
+    // 16 px from the top (plotly's own title padding lets a wrapped title's first line poke out).
+    if (layout.title && layout.title.yref === "container") layout.title.y = 1 - 16 / newHeight;
     return newHeight;
   }
 
