@@ -437,6 +437,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
             include_specials=args.include_specials,
             show_code=args.show_code,
             offline=args.offline,
+            settings=settings,
         )
     _say(built.path)
     if args.images is not None:

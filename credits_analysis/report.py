@@ -9,26 +9,38 @@ header, a synthetic-data banner where it applies, and the TMDB notice.
 Figures: the notebooks display plotly figures with the ``plotly_mimetype`` renderer, which
 JupyterLab and VS Code draw themselves, even in an untrusted notebook; nbconvert cannot represent
 that mimetype and would silently drop it. The export therefore turns each such output into a
-``<div>`` that calls ``Plotly.newPlot`` (plotly's own escaped JSON) and inlines plotly.js once
-in the page head, whatever the number of figures.
+box of its final height holding the figure's JSON (escaped), and embeds plotly.js once, gzipped
+and base64-encoded at the end of the page (a third of its size, unpacked by the browser's
+``DecompressionStream``). ``report.js`` in the template draws the charts: the text shows first,
+then the charts on screen, then each as it comes near the viewport, and all before printing;
+narrow screens get titles wrapped, legends below and small multiples in fewer columns.
+
+Header: the notebooks send the header's facts (:mod:`credits_analysis.report_header`) from the
+very load their figures use, so the two cannot disagree. Settings: the kernel gets the caller's
+:class:`~credits_analysis.config.Settings` as environment variables of its own process, the
+token included, so that nothing secret or local is ever a notebook parameter.
 
 This product uses the TMDB API but is not endorsed or certified by TMDB.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
+import gzip
+import html
+import json
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
-import plotly.io as pio
 import zmq
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
@@ -38,18 +50,24 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from plotly.offline import get_plotlyjs
 from traitlets import default
 
-from credits_analysis import __version__
+from credits_analysis._bundled import DEMO_LANGUAGE, DEMO_SERIES_IDS
 from credits_analysis._files import write_atomically
 from credits_analysis._resources import notebooks_dir
-from credits_analysis.demo import DEMO_LANGUAGE, DEMO_SERIES
+from credits_analysis.config import Settings
 from credits_analysis.errors import ConfigError, CreditsAnalysisError
 from credits_analysis.load import SeriesCredits, load_series
-from credits_analysis.wording import season_ranges
+from credits_analysis.report_header import (
+    HEADER_MIMETYPE,
+    TMDB_ATTRIBUTION,
+    ReportHeader,
+    SeriesSummary,
+)
 
 __all__ = [
     "COMPARISON_NOTEBOOK",
     "DEFAULT_CELL_TIMEOUT",
     "EXPLORER_NOTEBOOK",
+    "HEADER_MIMETYPE",
     "MAX_COMPARED",
     "NOTEBOOK_ONLY_TAG",
     "PLOTLY_MIMETYPE",
@@ -62,6 +80,8 @@ __all__ = [
     "build_report",
     "execute_notebook",
     "export_html",
+    "kernel_environment",
+    "notebook_header",
 ]
 
 #: The notebook of a one-series report, in :func:`~credits_analysis._resources.notebooks_dir`.
@@ -72,8 +92,6 @@ COMPARISON_NOTEBOOK = "series_comparison.ipynb"
 DEFAULT_CELL_TIMEOUT = 300.0
 #: The most series the comparison notebook lays out side by side.
 MAX_COMPARED = 4
-#: TMDB's required attribution notice, shown in every report.
-TMDB_ATTRIBUTION = "This product uses the TMDB API but is not endorsed or certified by TMDB."
 #: The output mimetype plotly's ``plotly_mimetype`` renderer writes and JupyterLab draws.
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 #: Cells with this tag (how to run the notebook, the notice the header already shows) are left
@@ -82,17 +100,28 @@ NOTEBOOK_ONLY_TAG = "notebook-only"
 
 _TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _TEMPLATE_NAME = "credits_report"
+_SCRIPT = _TEMPLATES_DIR / _TEMPLATE_NAME / "report.js"
 _KERNEL_NAME = "python3"
 # plotly's own notebook renderer uses this height for figures that do not set one.
 _DEFAULT_FIGURE_HEIGHT = 525
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
-_HTML_SUFFIXES = (".html", ".htm")
-_SOURCES = {
-    "network": "TMDB API (fetched for this report)",
-    "cache": "TMDB API (local cache)",
-    "bundled": "data bundled with credits-analysis",
-    "synthetic": "synthetic demo data bundled with credits-analysis (generated, not TMDB's)",
+_TAG = re.compile(r"<[^>]*>")
+# What the settings are read from (config.Settings.from_env); the kernel gets exactly these.
+_SETTING_VARIABLES = {
+    "token": "TMDB_API_TOKEN",
+    "base_url": "TMDB_API_BASE_URL",
+    "language": "CREDITS_ANALYSIS_LANGUAGE",
+    "cache_dir": "CREDITS_ANALYSIS_CACHE_DIR",
+    "offline": "CREDITS_ANALYSIS_OFFLINE",
+    "requests_per_second": "CREDITS_ANALYSIS_RATE_LIMIT",
+    "max_connections": "CREDITS_ANALYSIS_MAX_CONNECTIONS",
+    "timeout": "CREDITS_ANALYSIS_TIMEOUT",
+    "max_retries": "CREDITS_ANALYSIS_MAX_RETRIES",
+    "ttl_ongoing": "CREDITS_ANALYSIS_TTL_ONGOING_HOURS",
+    "ttl_ended": "CREDITS_ANALYSIS_TTL_ENDED_DAYS",
 }
+_TTL_UNITS = {"ttl_ongoing": timedelta(hours=1), "ttl_ended": timedelta(days=1)}
+_HTML_SUFFIXES = (".html", ".htm")
 
 
 class NotebookExecutionError(CreditsAnalysisError):
@@ -122,64 +151,6 @@ class NotebookExecutionError(CreditsAnalysisError):
 
 
 @dataclass(frozen=True)
-class SeriesSummary:
-    """What the report header says about one series (all fields are display text)."""
-
-    series_id: int
-    name: str
-    seasons: str
-    source: str
-    fetched: str
-
-
-@dataclass(frozen=True)
-class ReportHeader:
-    """The report's header: title, one summary per series, language, build stamp and notices.
-
-    ``synthetic`` is the banner text, empty when no series is synthetic.
-    """
-
-    title: str
-    series: tuple[SeriesSummary, ...]
-    language: str
-    built: str
-    synthetic: str
-    attribution: str = TMDB_ATTRIBUTION
-
-    @classmethod
-    def from_series(cls, loaded: Sequence[SeriesCredits]) -> ReportHeader:
-        """Describe ``loaded`` (one or several series, as :func:`load_series` returns them)."""
-        if not loaded:
-            raise ValueError("a report needs at least one series")
-        names = [_name(s) for s in loaded]
-        title = (
-            f"{names[0]}: cast and crew season by season"
-            if len(loaded) == 1
-            else f"Comparison: {', '.join(names)}"
-        )
-        synthetic = [_name(s) for s in loaded if s.is_synthetic]
-        banner = (
-            f"Synthetic data: {', '.join(synthetic)} "
-            + (
-                "is a generated series, not a real one."
-                if len(synthetic) == 1
-                else "are generated series, not real ones."
-            )
-            + " The people, roles and numbers are made up (calibrated on real TMDB payloads) to "
-            "show what the report does: draw no conclusions from them."
-            if synthetic
-            else ""
-        )
-        return cls(
-            title=title,
-            series=tuple(_summary(s) for s in loaded),
-            language=", ".join(sorted({s.language for s in loaded})),
-            built=f"{_format_time(datetime.now(UTC))} with credits-analysis {__version__}",
-            synthetic=banner,
-        )
-
-
-@dataclass(frozen=True)
 class Report:
     """A report that was written.
 
@@ -188,7 +159,10 @@ class Report:
     path : pathlib.Path
         The HTML file.
     series : tuple[SeriesCredits, ...]
-        The series it shows, as loaded (``.failures`` says which seasons did not load).
+        The series as loaded before the notebook ran (``.failures`` says which seasons did not
+        load): what fetching found, for the caller's messages and exit status.
+    header : ReportHeader
+        The page's header, from the notebook's own load: what the report shows.
     figures : int
         The plotly figures in it.
     notebook : nbformat.NotebookNode
@@ -198,6 +172,7 @@ class Report:
 
     path: Path
     series: tuple[SeriesCredits, ...]
+    header: ReportHeader
     figures: int
     notebook: nbformat.NotebookNode = field(repr=False)
 
@@ -211,14 +186,16 @@ def build_report(
     include_specials: bool = False,
     show_code: bool = False,
     offline: bool | None = None,
+    settings: Settings | None = None,
     cell_timeout: float = DEFAULT_CELL_TIMEOUT,
 ) -> Report:
     """Write the HTML report of one series (explorer) or several (comparison) to ``out``.
 
     The series are loaded here first (cache, TMDB, bundled data, as
     :func:`~credits_analysis.load_series` does), so a bad id or a missing token fails before any
-    kernel starts and a fetch shows its progress here; the notebook then loads the same data
-    again, from the cache. The file is written atomically once everything succeeded: a failure
+    kernel starts and a fetch shows its progress here. The notebook then loads them with the
+    same settings (from the cache, now), and the page's header and figures both come from that
+    one load in the kernel. The file is written atomically once everything succeeded: a failure
     never leaves a partial report, nor touches an existing file at ``out``.
 
     Parameters
@@ -230,7 +207,12 @@ def build_report(
     seasons
         Season numbers to include (in each series); None for all.
     language, include_specials, offline
-        As for :func:`~credits_analysis.load_series`.
+        As for :func:`~credits_analysis.load_series`; ``language`` and ``offline`` override
+        ``settings``.
+    settings
+        Token, cache folder, base URL, limits...; default
+        :meth:`~credits_analysis.config.Settings.from_env`. The kernel runs with exactly these
+        (passed in its environment: the token is never a notebook parameter nor an output).
     show_code
         Keep the code cells in the report (hidden by default).
     cell_timeout
@@ -239,7 +221,7 @@ def build_report(
     Returns
     -------
     Report
-        Where it was written, the series as loaded, the number of figures.
+        Where it was written, the series as loaded, its header, the number of figures.
 
     Raises
     ------
@@ -254,24 +236,26 @@ def build_report(
     """
     ids = _checked_ids(series_ids)
     out = _checked_out(out, ids)
+    settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
     options: dict[str, Any] = {
         "seasons": sorted(seasons) if seasons is not None else None,
         "include_specials": include_specials,
-        "offline": offline,
+        "offline": settings.offline,
     }
-    loaded = tuple(load_series(i, language=language, **options) for i in ids)
-    # The notebook gets the language the settings resolved to, not a default of its own.
+    loaded = tuple(load_series(i, settings=settings, **options) for i in ids)
+    # The notebook gets the language the load resolved to (bundled data keeps its own).
     options["language"] = loaded[0].language
     if len(ids) == 1:
         notebook, parameters = EXPLORER_NOTEBOOK, {"series_id": ids[0], **options}
     else:
         notebook, parameters = COMPARISON_NOTEBOOK, {"series_ids": ids, **options}
-    executed = execute_notebook(notebooks_dir() / notebook, parameters, cell_timeout=cell_timeout)
-    html, figures = export_html(
-        executed, header=ReportHeader.from_series(loaded), show_code=show_code
+    executed = execute_notebook(
+        notebooks_dir() / notebook, parameters, settings=settings, cell_timeout=cell_timeout
     )
-    write_atomically(out, html.encode("utf-8"))
-    return Report(path=out, series=loaded, figures=figures, notebook=executed)
+    header = notebook_header(executed)
+    page, figures = export_html(executed, header=header, show_code=show_code)
+    write_atomically(out, page.encode("utf-8"))
+    return Report(path=out, series=loaded, header=header, figures=figures, notebook=executed)
 
 
 def build_demo_reports(out_dir: Path | str) -> list[Report]:
@@ -285,7 +269,7 @@ def build_demo_reports(out_dir: Path | str) -> list[Report]:
         The explorer, then the comparison.
     """
     out_dir = Path(out_dir)
-    ids = list(DEMO_SERIES)
+    ids = list(DEMO_SERIES_IDS)
     explorer = out_dir / f"demo-explorer-{ids[0]}.html"
     comparison = out_dir / f"demo-comparison-{'-'.join(map(str, ids))}.html"
     return [
@@ -298,13 +282,16 @@ def execute_notebook(
     notebook: Path | str,
     parameters: Mapping[str, Any],
     *,
+    settings: Settings | None = None,
     cell_timeout: float = DEFAULT_CELL_TIMEOUT,
 ) -> nbformat.NotebookNode:
     """Run ``notebook`` with ``parameters`` injected after its ``parameters`` cell.
 
     The kernel is ipykernel in this interpreter (whatever ``python3`` kernelspec the user has
     installed elsewhere), so it imports the same ``credits_analysis``; nothing is written to
-    disk.
+    disk. With ``settings``, the kernel's environment carries them instead of this process's
+    ``TMDB_*`` and ``CREDITS_ANALYSIS_*`` variables, so :meth:`Settings.from_env` in the kernel
+    returns them, token included, without the token being a parameter.
 
     Returns
     -------
@@ -329,7 +316,11 @@ def execute_notebook(
             None,
             parameters=dict(parameters),
             kernel_name=_KERNEL_NAME,
-            kernel_manager_class=_InterpreterKernelManager,
+            kernel_manager_class=type(
+                "_KernelManager",
+                (_InterpreterKernelManager,),
+                {"environment": None if settings is None else kernel_environment(settings)},
+            ),
             execution_timeout=cell_timeout,
             # The kernel's own log (e.g. "KeyboardInterrupt caught in kernel" as it is shut
             # down) is not the notebook's business; cell errors arrive as outputs regardless.
@@ -362,14 +353,15 @@ def export_html(
 ) -> tuple[str, int]:
     """Return the standalone HTML page of an executed notebook, and its number of figures.
 
-    The page loads nothing from any host: plotly.js is inlined once in the head (only when the
-    notebook has figures), and no MathJax, require.js or other CDN script is referenced. Cells
-    tagged :data:`NOTEBOOK_ONLY_TAG` are left out, and so is whatever the kernel wrote to
-    stderr: warnings are for whoever runs the notebook (they can name local files), and the
-    notebooks say what a reader needs to know in their own outputs.
+    The page loads nothing from any host: plotly.js is embedded once, gzipped and base64-encoded
+    (only when the notebook has figures), and no MathJax, require.js or other CDN script is
+    referenced. Cells tagged :data:`NOTEBOOK_ONLY_TAG` are left out, and so are the header
+    facts output (``header`` is what the page shows; see :func:`notebook_header`) and whatever
+    the kernel wrote to stderr: warnings are for whoever runs the notebook (they can name local
+    files), and the notebooks say what a reader needs to know in their own outputs.
     """
     notebook = copy.deepcopy(executed)
-    _drop_stderr(notebook)
+    _drop_outputs_not_for_readers(notebook)
     figures = _figures_to_html(notebook)
     notebook.metadata["title"] = header.title
     exporter = HTMLExporter(
@@ -382,9 +374,58 @@ def export_html(
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG}), enabled=True
     )
-    report = {**asdict(header), "plotly_js": get_plotlyjs() if figures else ""}
+    report = {
+        **asdict(header),
+        "script": _SCRIPT.read_text(encoding="utf-8") if figures else "",
+        "plotly_js_gzip": _packed_plotly_js() if figures else "",
+    }
     body, _ = exporter.from_notebook_node(notebook, resources={"credits_report": report})
     return body, figures
+
+
+def notebook_header(executed: nbformat.NotebookNode) -> ReportHeader:
+    """The header the notebook's kernel sent (its last :data:`HEADER_MIMETYPE` output).
+
+    Raises
+    ------
+    ValueError
+        If the notebook sent none (it does not call
+        :func:`~credits_analysis.report_header.display_header`), or a malformed one.
+    """
+    facts = [
+        output["data"][HEADER_MIMETYPE]
+        for cell in executed.cells
+        for output in cell.get("outputs", [])
+        if HEADER_MIMETYPE in output.get("data", {})
+    ]
+    if not facts:
+        raise ValueError(
+            "the notebook sent no report header: it must call "
+            "credits_analysis.report_header.display_header(...) after loading its series"
+        )
+    return ReportHeader.from_json(facts[-1])
+
+
+def kernel_environment(settings: Settings) -> dict[str, str]:
+    """This process's environment with ``settings`` instead of its own settings variables.
+
+    :meth:`Settings.from_env` reads ``settings`` back from it (the token as well, when set).
+    """
+    environment = {
+        name: value for name, value in os.environ.items() if name not in _SETTING_VARIABLES.values()
+    }
+    for name, variable in _SETTING_VARIABLES.items():
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if name in _TTL_UNITS:
+            value = repr(value / _TTL_UNITS[name])
+        elif isinstance(value, bool):
+            value = "1" if value else "0"
+        elif isinstance(value, float):
+            value = repr(value)
+        environment[variable] = str(value)
+    return environment
 
 
 class _InterpreterKernelManager(AsyncKernelManager):
@@ -395,6 +436,14 @@ class _InterpreterKernelManager(AsyncKernelManager):
     remains, and it runs ``sys.executable``.
     """
 
+    #: The kernel's environment; None: this process's own.
+    environment: dict[str, str] | None = None
+
+    async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        if self.environment is not None:
+            kw["env"] = self.environment
+        await super().start_kernel(**kw)
+
     @default("kernel_spec_manager")
     def _kernel_spec_manager_default(self) -> KernelSpecManager:
         return KernelSpecManager(kernel_dirs=[])
@@ -404,18 +453,24 @@ class _InterpreterKernelManager(AsyncKernelManager):
         return "auto" if zmq.has("curve") else "disabled"
 
 
-def _drop_stderr(notebook: nbformat.NotebookNode) -> None:
+def _drop_outputs_not_for_readers(notebook: nbformat.NotebookNode) -> None:
     for cell in notebook.cells:
         if "outputs" in cell:
             cell.outputs = [
                 output
                 for output in cell.outputs
                 if not (output.output_type == "stream" and output.get("name") == "stderr")
+                and HEADER_MIMETYPE not in output.get("data", {})
             ]
 
 
 def _figures_to_html(notebook: nbformat.NotebookNode) -> int:
-    """Replace every plotly mimetype output by its HTML div, in place; return how many."""
+    """Replace every plotly mimetype output by its chart box, in place; return how many.
+
+    The box has the figure's height from the start (no layout jump when it is drawn) and says
+    which chart it will hold; the figure's JSON follows it with ``<``, ``>`` and ``&`` escaped,
+    so no name in the data can end the script. ``report.js`` sizes and draws it.
+    """
     count = 0
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
@@ -423,19 +478,36 @@ def _figures_to_html(notebook: nbformat.NotebookNode) -> int:
             if figure is None:
                 continue
             count += 1
-            output["data"] = {
-                "text/html": pio.to_html(
-                    figure,
-                    config=figure.get("config"),
-                    include_plotlyjs=False,
-                    include_mathjax=False,
-                    full_html=False,
-                    default_height=_DEFAULT_FIGURE_HEIGHT,
-                    validate=False,
-                    div_id=f"figure-{count}",
-                )
-            }
+            output["data"] = {"text/html": _chart_box(figure, f"figure-{count}")}
     return count
+
+
+def _chart_box(figure: Mapping[str, Any], box_id: str) -> str:
+    layout = figure.get("layout", {})
+    title = layout.get("title", {})
+    title = title.get("text", "") if isinstance(title, Mapping) else str(title)
+    title = html.escape(" ".join(_TAG.sub(" ", title).split()) or "Chart")
+    height = int(layout.get("height") or _DEFAULT_FIGURE_HEIGHT)
+    payload = json.dumps(
+        {key: figure[key] for key in ("data", "layout", "config") if key in figure},
+        separators=(",", ":"),
+        allow_nan=False,
+    )
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        payload = payload.replace(character, escape)
+    return (
+        f'<div class="plotly-graph-div ca-chart" id="{box_id}" data-title="{title}" '
+        f'style="height:{height}px"><p class="ca-figure-wait">{title} (drawing the chart)</p>'
+        f'</div>\n<script type="application/json" id="{box_id}-json">{payload}</script>\n'
+        f'<script>CreditsReport.size("{box_id}")</script>'
+    )
+
+
+@cache
+def _packed_plotly_js() -> str:
+    """plotly.js gzipped and base64-encoded: 1.96 MB of page instead of 4.8 MB."""
+    packed = gzip.compress(get_plotlyjs().encode("utf-8"), compresslevel=9, mtime=0)
+    return base64.b64encode(packed).decode("ascii")
 
 
 def _describe_cell(notebook: Path, source: str) -> str:
@@ -489,30 +561,3 @@ def _checked_out(out: Path | str, ids: Sequence[int]) -> Path:
                 raise ConfigError(f"cannot write {out}: {folder} is a file, not a folder")
             break
     return path
-
-
-def _summary(series: SeriesCredits) -> SeriesSummary:
-    loaded = sorted(series.payloads)
-    rows = series.seasons[series.seasons["season_number"].isin(loaded)]
-    seasons = season_ranges(loaded)
-    if series.failures:
-        # Why they failed is for the notebook's own note to say, in words.
-        seasons += f" ({season_ranges(series.failures)} not loaded)"
-    sources = sorted({_SOURCES.get(s, s) for s in rows["source"].dropna()})
-    stamps = sorted({_format_time(stamp) for stamp in rows["fetched_at"].dropna()})
-    fetched = " to ".join(dict.fromkeys([stamps[0], stamps[-1]])) if stamps else "not recorded"
-    return SeriesSummary(
-        series_id=series.series_id,
-        name=_name(series),
-        seasons=seasons,
-        source="; ".join(sources) or "unknown",
-        fetched=fetched,
-    )
-
-
-def _name(series: SeriesCredits) -> str:
-    return series.name or f"series {series.series_id}"
-
-
-def _format_time(stamp: datetime) -> str:
-    return f"{stamp:%Y-%m-%d %H:%M} UTC"

@@ -7,11 +7,16 @@ execute small throwaway notebooks, and one builds the demo report through the CL
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import gzip
+import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,12 +27,14 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from plotly.offline import get_plotlyjs
 
-from credits_analysis import cli, demo, report
+from credits_analysis import cli, demo, report, samples
 from credits_analysis.cache import RawCache
+from credits_analysis.config import Settings
 from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.errors import ConfigError, PartialLoadWarning
 from credits_analysis.load import load_series
 from credits_analysis.report import (
+    HEADER_MIMETYPE,
     MAX_COMPARED,
     NOTEBOOK_ONLY_TAG,
     PLOTLY_MIMETYPE,
@@ -38,6 +45,8 @@ from credits_analysis.report import (
     build_report,
     execute_notebook,
     export_html,
+    kernel_environment,
+    notebook_header,
 )
 
 PLOTLY_JS = get_plotlyjs()
@@ -78,9 +87,33 @@ def executed(figures: int) -> nbformat.NotebookNode:
     return new_notebook(cells=cells)
 
 
+PACKED_PLOTLY = re.compile(r'<script[^>]* id="plotly-js-gzip"[^>]*>([A-Za-z0-9+/=]*)</script>')
+FIGURE_JSON = re.compile(r'<script[^>]* id="(figure-\d+)-json"[^>]*>(.*?)</script>')
+
+
+def box_height(page: str, box: str) -> str:
+    """The inline height of the chart box ``box``."""
+    (tag,) = re.findall(rf'<div[^>]* id="{box}"[^>]*>', page)
+    (height,) = re.findall(r'style="height:(\d+px)"', tag)
+    return height
+
+
+def embedded_plotly_js(page: str) -> list[str]:
+    """Every copy of plotly.js the page embeds, unpacked as the browser does."""
+    return [
+        gzip.decompress(base64.b64decode(packed)).decode("utf-8")
+        for packed in PACKED_PLOTLY.findall(page)
+    ]
+
+
 def without_plotly_js(page: str) -> str:
-    assert page.count(PLOTLY_JS) <= 1
-    return page.replace(PLOTLY_JS, "")
+    assert len(PACKED_PLOTLY.findall(page)) <= 1
+    return PACKED_PLOTLY.sub("", page)
+
+
+def figures_in(page: str) -> dict[str, dict]:
+    """Each chart box's id and the figure its JSON script holds."""
+    return {box: json.loads(text) for box, text in FIGURE_JSON.findall(page)}
 
 
 class _Resources(HTMLParser):
@@ -111,22 +144,52 @@ def external_urls(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize("figures", [1, 6])
-def test_plotly_js_is_inlined_once_and_every_figure_becomes_a_plot(figures: int) -> None:
+def test_plotly_js_is_embedded_once_compressed_and_every_figure_gets_a_box(figures: int) -> None:
     page, count = export_html(executed(figures), header=HEADER)
 
     assert count == figures
-    assert page.count(PLOTLY_JS) == 1
+    assert embedded_plotly_js(page) == [PLOTLY_JS]
+    assert PLOTLY_JS not in page  # only the packed copy
+    # The packed copy is the last thing in the page: the text above it shows first.
+    assert PACKED_PLOTLY.search(page).start() > page.index("<table><td>1</td></table>")
     rest = without_plotly_js(page)
-    assert rest.count("Plotly.newPlot(") == figures
-    assert [f"figure {i}" in rest for i in range(figures)] == [True] * figures
+    shown = figures_in(rest)
+    assert list(shown) == [f"figure-{i}" for i in range(1, figures + 1)]
+    assert [f["layout"]["title"]["text"] for f in shown.values()] == [
+        f"figure {i}" for i in range(figures)
+    ]
+    for box in shown:
+        # Each box has its height before anything is drawn, and is sized by report.js.
+        assert box_height(rest, box) == "525px"
+        assert f'CreditsReport.size("{box}")' in rest
+    assert rest.count("CreditsReport.begin()") == 1
     assert PLOTLY_MIMETYPE not in rest
+
+
+def test_a_page_with_figures_weighs_less_than_half_of_plain_plotly_js() -> None:
+    page, _ = export_html(executed(6), header=HEADER)
+
+    assert len(page) < 0.5 * len(PLOTLY_JS)
+
+
+def test_a_figure_keeps_its_own_height_in_its_box() -> None:
+    figure = go.Figure(go.Bar(x=["S1"], y=[1]), layout={"title": "tall", "height": 710})
+    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+    notebook = new_notebook(
+        cells=[new_code_cell("x", outputs=[new_output("display_data", data=bundle)])]
+    )
+
+    page, _ = export_html(notebook, header=HEADER)
+
+    assert box_height(page, "figure-1") == "710px"
 
 
 def test_a_notebook_without_figures_carries_no_plotly_js() -> None:
     page, count = export_html(executed(0), header=HEADER)
 
     assert count == 0
-    assert PLOTLY_JS not in page
+    assert embedded_plotly_js(page) == []
+    assert "CreditsReport" not in page
     assert "<table><td>1</td></table>" in page
 
 
@@ -194,7 +257,11 @@ def test_data_in_figures_cannot_close_their_script() -> None:
 
     page, _ = export_html(notebook, header=HEADER)
 
-    assert HOSTILE not in without_plotly_js(page)
+    rest = without_plotly_js(page)
+    assert HOSTILE not in rest
+    (figure,) = figures_in(rest).values()
+    assert figure["layout"]["title"]["text"] == HOSTILE  # intact once parsed
+    assert "&lt;script&gt;alert(1)" in rest  # the box's placeholder names it as text
 
 
 def test_what_the_kernel_wrote_to_stderr_stays_out_of_the_report() -> None:
@@ -227,8 +294,88 @@ def test_header_from_series_names_seasons_sources_and_failures() -> None:
     assert summary.seasons == "1\u20133, 5 (42 not loaded)"
     assert "bundled with credits-analysis" in summary.source
     assert summary.fetched == "2025-01-01 00:00 UTC"
+    assert summary.failed == (42,)
     assert header.synthetic.startswith(f"Synthetic data: {series.name} is a generated series")
     assert header.language == "en-US"
+
+
+def with_header_facts(notebook: nbformat.NotebookNode, header: ReportHeader) -> None:
+    """Add the output the notebooks' ``display_header`` cell sends."""
+    facts = new_output("display_data", data={HEADER_MIMETYPE: header.to_json()})
+    notebook.cells.insert(1, new_code_cell("display_header([series])", outputs=[facts]))
+
+
+def test_the_header_is_read_from_the_notebook_and_left_out_of_the_page() -> None:
+    notebook = executed(1)
+    sent = dataclasses.replace(
+        HEADER, series=(dataclasses.replace(HEADER.series[0], failed=(4, 5)),)
+    )
+    with_header_facts(notebook, sent)
+    # As it comes back from the kernel: plain JSON, lists for tuples.
+    notebook = nbformat.reads(nbformat.writes(notebook), as_version=4)
+
+    header = notebook_header(notebook)
+    page, _ = export_html(notebook, header=header, show_code=True)
+
+    assert header == sent
+    assert HEADER_MIMETYPE not in page
+    assert "TMDB id 42" in page
+
+
+def test_a_notebook_that_sends_no_header_is_refused() -> None:
+    with pytest.raises(ValueError, match="sent no report header"):
+        notebook_header(executed(1))
+
+
+def test_malformed_header_facts_are_refused() -> None:
+    notebook = executed(1)
+    facts = new_output("display_data", data={HEADER_MIMETYPE: {"title": "only a title"}})
+    notebook.cells[1].outputs.append(facts)
+
+    with pytest.raises(ValueError, match="malformed"):
+        notebook_header(notebook)
+
+
+# -- settings for the kernel ----------------------------------------------------------------
+
+FAKE_TOKEN = "fake-report-token-0123456789abcdef0123456789abcdef-xyz"
+
+
+def test_the_kernel_environment_carries_exactly_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This process's own settings variables must not leak through, nor unrelated ones be lost.
+    monkeypatch.setenv("CREDITS_ANALYSIS_RATE_LIMIT", "3")
+    monkeypatch.setenv("TMDB_API_TOKEN", "another-token-that-must-not-be-used")
+    monkeypatch.setenv("CREDITS_ANALYSIS_UNRELATED_PROBE", "kept")
+    settings = Settings(
+        token=FAKE_TOKEN,
+        base_url="http://127.0.0.1:9/tmdb",
+        language="fr-FR",
+        cache_dir=tmp_path / "elsewhere",
+        offline=True,
+        requests_per_second=2.5,
+        max_connections=3,
+        timeout=7.25,
+        max_retries=1,
+        ttl_ongoing=timedelta(hours=5, minutes=30),
+        ttl_ended=timedelta(days=3.5),
+    )
+
+    environment = kernel_environment(settings)
+
+    assert Settings.from_env(environment) == settings
+    assert environment["CREDITS_ANALYSIS_UNRELATED_PROBE"] == "kept"
+    assert environment["PATH"] == os.environ["PATH"]
+
+
+def test_a_kernel_environment_without_token_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMDB_API_TOKEN", "a-token-the-settings-do-not-have")
+
+    environment = kernel_environment(Settings(token=None))
+
+    assert "TMDB_API_TOKEN" not in environment
+    assert Settings.from_env(environment).token is None
 
 
 # -- checks before any work ----------------------------------------------------------------
@@ -471,15 +618,113 @@ def test_cli_report_writes_the_demo_explorer(
     assert capsys.readouterr().out.strip() == str(out)
     page = out.read_text()
     assert token not in page
-    assert page.count(PLOTLY_JS) == 1
+    assert embedded_plotly_js(page) == [PLOTLY_JS]
     assert external_urls(page) == []
     rest = without_plotly_js(page)
-    figures = rest.count('class="plotly-graph-div"')
+    figures = rest.count('class="plotly-graph-div ca-chart"')
     assert figures >= 10
-    assert rest.count("Plotly.newPlot(") == figures
+    assert len(figures_in(rest)) == figures
     assert "<h1>St. Brigid's (synthetic demo): cast and crew season by season</h1>" in rest
     assert 'id="synthetic-banner"' in rest and TMDB_ATTRIBUTION in rest
     assert "load_series(" not in rest  # code hidden
     # The kernel wrote nothing to stderr: no warning, no traceback in the report.
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in rest
     assert "jp-OutputArea-error" not in rest
+
+
+# -- one load, the caller's settings ---------------------------------------------------------
+
+
+def write_settings_probe(folder: Path) -> Path:
+    """A notebook that shows the settings its kernel reads, the token only as a digest."""
+    cell = new_code_cell(
+        "import hashlib\n"
+        "from credits_analysis.config import Settings\n"
+        "settings = Settings.from_env()\n"
+        "print(repr(settings))\n"
+        "print(hashlib.sha256(settings.token.encode()).hexdigest())"
+    )
+    cell.id = "settings"
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "settings.ipynb"
+    nbformat.write(new_notebook(cells=[cell], metadata={"kernelspec": kernel}), path)
+    return path
+
+
+@pytest.mark.notebook
+def test_the_kernel_reads_the_callers_settings_and_the_token_is_no_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMDB_API_TOKEN", "the-environments-token-not-the-callers")
+    monkeypatch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(tmp_path / "not-this-one"))
+    settings = Settings(
+        token=FAKE_TOKEN,
+        cache_dir=tmp_path / "report-cache",
+        language="de-DE",
+        offline=True,
+        requests_per_second=4.0,
+        max_retries=2,
+        ttl_ended=timedelta(days=9),
+    )
+
+    notebook = execute_notebook(write_settings_probe(tmp_path), {}, settings=settings)
+
+    (output,) = notebook.cells[-1].outputs
+    shown_settings, digest = output["text"].strip().splitlines()
+    assert shown_settings == repr(settings)
+    assert digest == hashlib.sha256(FAKE_TOKEN.encode()).hexdigest()
+    assert FAKE_TOKEN not in nbformat.writes(notebook)
+
+
+@pytest.fixture
+def season_one_only(tmp_path: Path) -> Path:
+    """A cache folder holding Game of Thrones' details and season 1, nothing else."""
+    cache = tmp_path / "report-cache"
+    store = RawCache(cache)
+    for path, sample in (
+        (details_path(1399), "tv-1399"),
+        (season_credits_path(1399, 1), "tv-1399-season-1-aggregate_credits"),
+    ):
+        body = json.dumps(samples.load(sample)).encode()
+        store.write(path, "en-US", body, url=f"https://example.test/{path}")
+    return cache
+
+
+@pytest.mark.notebook
+def test_the_header_comes_from_the_load_the_figures_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, season_one_only: Path
+) -> None:
+    # The report's settings, not the environment's, say where the cache is: the environment's
+    # folder is empty, so a kernel that ignored them would fail to load anything.
+    monkeypatch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("TMDB_API_TOKEN", FAKE_TOKEN)
+    settings = Settings.from_env(cache_dir=season_one_only)
+    host_load = report.load_series
+
+    def load_then_cache_changes(*args: object, **kwargs: object) -> object:
+        """Season 2 reaches the cache between the host's load and the kernel's."""
+        loaded = host_load(*args, **kwargs)
+        body = json.dumps(samples.load("tv-1399-season-1-aggregate_credits")).encode()
+        RawCache(season_one_only).write(
+            season_credits_path(1399, 2), "en-US", body, url="https://example.test/s2"
+        )
+        return loaded
+
+    monkeypatch.setattr(report, "load_series", load_then_cache_changes)
+
+    with pytest.warns(PartialLoadWarning):
+        built = build_report(
+            1399, tmp_path / "got.html", seasons=[1, 2], offline=True, settings=settings
+        )
+
+    assert sorted(built.series[0].payloads) == [1]  # what the host saw
+    (summary,) = built.header.series
+    assert summary.seasons == "1\u20132" and summary.failed == ()
+    page = built.path.read_text()
+    assert "<dt>Seasons</dt><dd>1\u20132</dd>" in page
+    heatmap = figures_in(without_plotly_js(page))["figure-1"]
+    assert sorted(set(heatmap["data"][0]["x"])) == ["S1", "S2"]
+    assert summary.source == "TMDB API (local cache)"
+    for text in (page, nbformat.writes(built.notebook)):
+        assert FAKE_TOKEN not in text
+        assert str(season_one_only) not in text

@@ -2,8 +2,12 @@
 
 Two reports are built once for the module: the comparison of the bundled demo series, and an
 explorer of a real TMDB sample (Game of Thrones, season 1) whose series and one person carry
-HTML in their names, which must be shown as text and never run. The last test opens the
-executed explorer in JupyterLab, untrusted, where the charts must be drawn too.
+HTML in their names, which must be shown as text and never run. Charts are drawn as they come
+near the viewport, so the checks of every chart scroll through the page first; others check
+that the text comes first, that boxes keep their height, what happens before printing and
+without ``DecompressionStream``, and that phone (390 px) and tablet (768 px) widths keep every
+text inside its chart. The last test opens the executed explorer in JupyterLab, untrusted,
+where the charts must be drawn too.
 """
 
 from __future__ import annotations
@@ -111,9 +115,19 @@ class Visit:
 
 
 @contextmanager
-def open_report(browser: Browser, path: Path) -> Iterator[Visit]:
-    page = browser.new_page()
+def open_report(
+    browser: Browser,
+    path: Path,
+    *,
+    width: int = 1280,
+    scroll: bool = True,
+    init_script: str | None = None,
+) -> Iterator[Visit]:
+    """Open ``path``; with ``scroll``, scroll through it and wait for every chart to be drawn."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
     visit = Visit(page)
+    if init_script:
+        page.add_init_script(init_script)
 
     def route(route: Route) -> None:
         url = route.request.url
@@ -137,16 +151,35 @@ def open_report(browser: Browser, path: Path) -> Iterator[Visit]:
     page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
     page.on("dialog", dialog)
     page.goto(path.resolve().as_uri(), wait_until="load")
-    # Plotly draws on load; wait until every figure div holds its SVG (or time out and fail).
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.plotly-graph-div')]"
-        ".every(div => div.querySelector('svg.main-svg'))",
-        timeout=30_000,
-    )
+    if scroll:
+        scroll_through(page)
     try:
         yield visit
     finally:
         page.close()
+
+
+ALL_DRAWN = (
+    "() => [...document.querySelectorAll('.plotly-graph-div')]"
+    ".every(div => div.querySelector('svg.main-svg'))"
+)
+# A reader scrolling down a screen at a time, each step given two frames to react.
+SCROLL_DOWN = """async () => {
+    const frame = () => new Promise(done => requestAnimationFrame(done));
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+        window.scrollTo(0, y);
+        await frame();
+        await frame();
+    }
+    window.scrollTo(0, document.documentElement.scrollHeight);
+}"""
+
+
+def scroll_through(page: Page) -> None:
+    """Once plotly.js is unpacked, scroll to the end; wait until every chart is drawn."""
+    page.wait_for_function("() => window.Plotly !== undefined", timeout=30_000)
+    page.evaluate(SCROLL_DOWN)
+    page.wait_for_function(ALL_DRAWN, timeout=30_000)
 
 
 @pytest.fixture(scope="module", params=["demo-comparison", "hostile-explorer"])
@@ -199,6 +232,132 @@ def test_html_in_names_is_shown_as_text_and_never_run(
         assert PERSON in cells
         chart_text = page.eval_on_selector_all("svg text", "texts => texts.map(t => t.textContent)")
         assert PERSON in chart_text
+
+
+# What the page looks like when its HTML is parsed, before any script has drawn a chart.
+RECORD_PARSED = """document.addEventListener("DOMContentLoaded", () => {
+    window.parsed = {
+        plotly: typeof window.Plotly,
+        heading: document.querySelector("h1") && document.querySelector("h1").textContent,
+        heights: [...document.querySelectorAll(".plotly-graph-div")]
+            .map(div => div.getBoundingClientRect().height),
+    };
+});"""
+
+
+def test_text_shows_before_plotly_and_chart_boxes_never_change_height(
+    browser: Browser, reports: dict[str, Report]
+) -> None:
+    built = reports["demo-comparison"]
+    with open_report(browser, built.path, init_script=RECORD_PARSED) as opened:
+        parsed = opened.page.evaluate("window.parsed")
+        drawn = opened.page.eval_on_selector_all(
+            ".plotly-graph-div", "divs => divs.map(div => div.getBoundingClientRect().height)"
+        )
+
+    assert parsed["plotly"] == "undefined"
+    assert parsed["heading"] == built.header.title
+    assert len(drawn) == built.figures
+    assert drawn == pytest.approx(parsed["heights"], abs=0.5)
+
+
+def test_charts_far_below_are_drawn_when_they_come_near(
+    browser: Browser, reports: dict[str, Report]
+) -> None:
+    with open_report(browser, reports["demo-comparison"].path, scroll=False) as opened:
+        page = opened.page
+        page.wait_for_function("() => window.Plotly !== undefined", timeout=30_000)
+        page.wait_for_timeout(500)  # ample for drawing the first screen, were it to draw all
+        last = "[...document.querySelectorAll('.plotly-graph-div')].at(-1)"
+        drawn = f"() => {last}.querySelector('svg.main-svg') !== null"
+        assert page.evaluate(drawn) is False
+        page.evaluate(f"{last}.scrollIntoView()")
+        page.wait_for_function(drawn, timeout=10_000)
+
+
+def test_every_chart_is_drawn_before_printing(browser: Browser, reports: dict[str, Report]) -> None:
+    with open_report(browser, reports["demo-comparison"].path, scroll=False) as opened:
+        page = opened.page
+        page.wait_for_function("() => window.Plotly !== undefined", timeout=30_000)
+        # Printing lays the page out right after the event: the charts must be there by then.
+        drawn = page.evaluate(
+            "() => { window.dispatchEvent(new Event('beforeprint'));"
+            " return (" + ALL_DRAWN + ")(); }"
+        )
+        assert drawn is True
+
+
+def test_without_decompression_stream_the_page_says_so(
+    browser: Browser, reports: dict[str, Report]
+) -> None:
+    with open_report(
+        browser,
+        reports["demo-comparison"].path,
+        scroll=False,
+        init_script="delete window.DecompressionStream;",
+    ) as opened:
+        page = opened.page
+        page.wait_for_selector("#charts-notice:not([hidden])", timeout=10_000)
+        notice = page.inner_text("#charts-notice")
+        boxes = page.eval_on_selector_all(".plotly-graph-div", "ds => ds.map(d => d.innerText)")
+
+        assert "lacks DecompressionStream" in notice and "text and tables are complete" in notice
+        assert boxes and all("cannot be drawn in this browser" in text for text in boxes)
+        assert opened.console_errors == []
+
+
+# Every chart's texts inside its own SVG, subplot titles apart, legends below the plots, and
+# no page wider than the screen.
+LAYOUT_PROBLEMS = """() => {
+    const problems = [];
+    const outside = (r, box) => r.left < box.left - 1 || r.right > box.right + 1
+        || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+    const overlap = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+        && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    for (const div of document.querySelectorAll(".plotly-graph-div")) {
+        const svg = div.querySelector("svg.main-svg").getBoundingClientRect();
+        const texts = div.querySelectorAll(
+            ".gtitle, .g-gtitle text, .legend text, .annotation-text, .g-xtitle text,"
+            + " .g-ytitle text, .colorbar text, .xtick text, .ytick text");
+        for (const text of texts) {
+            const r = text.getBoundingClientRect();
+            if (r.width > 0 && outside(r, svg)) {
+                problems.push(`${div.id}: "${text.textContent}" is cut at the chart's edge`);
+            }
+        }
+        const titles = [...div.querySelectorAll(".annotation")].map(a => a.getBoundingClientRect());
+        titles.forEach((a, i) => titles.slice(i + 1).forEach(b => {
+            if (overlap(a, b)) problems.push(`${div.id}: two subplot titles overlap`);
+        }));
+        const legend = div.querySelector(".legend");
+        const plots = [...div.querySelectorAll(".nsewdrag")].map(d => d.getBoundingClientRect());
+        if (legend && plots.length) {
+            const top = legend.getBoundingClientRect().top;
+            if (top < Math.max(...plots.map(p => p.bottom)) - 1) {
+                problems.push(`${div.id}: the legend is not below the plot`);
+            }
+        }
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+        problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    }
+    return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 768])
+@pytest.mark.parametrize("name", ["demo-comparison", "hostile-explorer"])
+def test_narrow_screens_keep_every_text_inside_its_chart(
+    browser: Browser, reports: dict[str, Report], name: str, width: int
+) -> None:
+    with open_report(browser, reports[name].path, width=width) as opened:
+        problems = opened.page.evaluate(LAYOUT_PROBLEMS)
+        charts = opened.page.eval_on_selector_all(
+            ".plotly-graph-div", "ds => ds.map(d => d.getBoundingClientRect().width)"
+        )
+
+    assert problems == []
+    assert charts and max(charts) <= width
 
 
 @dataclass(frozen=True)
