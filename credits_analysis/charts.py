@@ -199,7 +199,7 @@ def episode_heatmap(
     value = cells["share" if color == "share" else "episode_count"]
     z = value.reindex(columns=order).to_numpy("float32", na_value=np.nan)
     if color == "share":
-        share_bar = colorbar("Share of the season's episodes", tickformat=".0%")
+        share_bar = colorbar("Share of episodes", tickformat=".0%")
         scale: dict[str, object] = {"zmin": 0, "zmax": 1, "colorbar": share_bar}
     else:
         scale = {"zmin": 0, "colorbar": count_colorbar(np.nanmax(z), "Episodes credited")}
@@ -882,13 +882,15 @@ def continuity_lines(
         value=flow["new"] / flow["people"],
         hover=flow["new"].astype(str) + " of " + flow["people"].astype(str),
     )
-    panels = {
-        f"Returning, of the previous season's {kind}": (data, returning),
-        f"New to the series, of this season's {kind}": (data, new),
-    }
+    # Short panel titles: two side by side must fit a phone's width; the title says the rest.
+    panels = {"Returning": (data, returning), "New to the series": (data, new)}
     return _series_lines(
         panels,
-        title(f"{kind.capitalize()} continuity from one season to the next", None),
+        title(
+            f"{kind.capitalize()} continuity: the share of the previous season's {kind} who "
+            f"return, and of this season's {kind} new to the series",
+            None,
+        ),
         axis_title=f"Share of the {kind}",
         share=True,
     )
