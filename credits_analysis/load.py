@@ -471,9 +471,17 @@ class _Loader:
             if isinstance(result, TMDBResponse):
                 self._store(result)
             if bar is not None:
+                bar.set_postfix_str("", refresh=False)
                 bar.update()
 
-        return await self._client.get_many(paths, language=self.language, on_result=on_result)
+        def on_wait(path: str, seconds: float, why: str) -> None:
+            # A bar standing still for minutes looks hung; say what it waits for.
+            if bar is not None:
+                bar.set_postfix_str(f"waiting {seconds:.0f} s to retry ({why.split(',')[0]})")
+
+        return await self._client.get_many(
+            paths, language=self.language, on_result=on_result, on_wait=on_wait
+        )
 
     def _store(self, response: TMDBResponse) -> None:
         try:
