@@ -147,12 +147,15 @@ class CacheEntry:
         Raises
         ------
         PayloadError
-            If the stored body is not JSON (it was stored as received, so say which file).
+            If the stored body is not JSON, or nested too deeply to parse (it was stored as
+            received, so say which file).
         """
         try:
             return json.loads(self.path.read_bytes())
         except ValueError as exc:
             raise PayloadError(f"cache entry {self.path} is not valid JSON: {exc}") from exc
+        except RecursionError:
+            raise PayloadError(f"cache entry {self.path} holds JSON nested too deeply") from None
 
     def age(self, now: datetime | None = None) -> timedelta:
         """Time since the entry was fetched."""

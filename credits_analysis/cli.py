@@ -257,12 +257,20 @@ def _cache(args: argparse.Namespace, settings: Settings) -> int:
             f"{leftovers} file{'s' if leftovers != 1 else ''} of interrupted writes or damaged "
             "entries, never read; `credits-analysis cache clear` deletes them"
         )
+    unreadable = len(list(cache.unreadable()))
+    if unreadable:
+        print(
+            f"{unreadable} file{'s' if unreadable != 1 else ''} that cannot be read (check their "
+            "permissions and owner), neither used nor deleted"
+        )
     now = datetime.now(UTC)
     for entry in entries:
         age = entry.age(now).total_seconds() / 86400
+        # A future date (a clock set wrong) makes the entry stale, never fresh forever.
+        when = f"{age:.1f} days ago" if age >= 0 else "in the future: treated as stale"
         print(
             f"{entry.api_path} {entry.language}  fetched {entry.fetched_at:%Y-%m-%d %H:%M} UTC "
-            f"({age:.1f} days ago)  HTTP {entry.status}"
+            f"({when})  HTTP {entry.status}"
         )
     return EXIT_OK
 

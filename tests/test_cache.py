@@ -452,3 +452,9 @@ def test_threads_overwriting_one_entry_never_leave_a_mix(store: RawCache) -> Non
     assert entry is not None and entry.path.read_bytes() in bodies
     assert list(store.leftovers()) == []
     assert seen and set(seen) <= set(range(8))  # a reader never saw a torn entry or a miss
+
+
+def test_deeply_nested_stored_body_is_a_payload_error(store: RawCache) -> None:
+    entry = store.write(SEASON, "en-US", b"[" * 100_000 + b"]" * 100_000, url=URL)
+    with pytest.raises(PayloadError, match="nested too deeply"):
+        entry.payload()

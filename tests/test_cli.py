@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -244,7 +245,7 @@ def test_cache_info_and_clear(
     assert capsys.readouterr().out.startswith("removed 4 entries")
     assert [e.api_path for e in RawCache(cache_dir).entries()] == [f"tv/{SERIES}"]
     orphan = RawCache(cache_dir).write("tv/1", "en-US", b"{}", url="x").path
-    orphan.with_name("1.en-US.meta.json").unlink()  # as if killed between the renames
+    orphan.with_name("1.en-US.meta.json").unlink()  # a payload whose sidecar is gone
     assert run("cache", "info") == 0
     assert "1 file of interrupted writes or damaged entries" in capsys.readouterr().out
     assert run("cache", "clear") == 0
@@ -469,3 +470,26 @@ def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
     finally:
         os.close(writer)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_cache_info_tells_unreadable_files_and_future_dates_apart(
+    cache_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = RawCache(cache_dir)
+    future = datetime.now(UTC) + timedelta(days=3650)
+    store.write("tv/1", "en-US", b"{}", url="x", fetched_at=future)
+    locked = store.write("tv/2", "en-US", b"{}", url="x").path
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == locked:  # root reads any file whatever its mode: a chmod cannot do this
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert run("cache", "info") == 0
+    out = capsys.readouterr().out
+    assert "2 files that cannot be read (check their permissions and owner)" in out
+    assert "interrupted" not in out
+    assert "tv/1 en-US" in out and "(in the future: treated as stale)" in out
+    assert "days ago" not in out
