@@ -45,7 +45,8 @@ environment:
                                fails with the list of what is missing
   CREDITS_ANALYSIS_CACHE_DIR   where raw responses are cached ({cache_dir})
   CREDITS_ANALYSIS_LANGUAGE, CREDITS_ANALYSIS_RATE_LIMIT (requests/s), _MAX_CONNECTIONS,
-  _TIMEOUT (s), _MAX_RETRIES, _TTL_ONGOING_HOURS, _TTL_ENDED_DAYS: see credits_analysis.config
+  _TIMEOUT (s), _MAX_RETRIES, _REQUEST_DEADLINE (s), _MAX_RETRY_TIME (s), _MAX_RESPONSE_MB,
+  _TTL_ONGOING_HOURS, _TTL_ENDED_DAYS: see credits_analysis.config
 
 exit status: 0 ok, 1 unexpected error (a bug: -v shows the traceback), 2 error,
 3 some seasons failed (the others were loaded and cached), 130 interrupted.
