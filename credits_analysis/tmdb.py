@@ -407,11 +407,11 @@ class AsyncTMDBClient:
         else:
             final = functools.partial(failure.final, url=shown, attempts=attempt, settings=settings)
             if attempt > settings.max_retries:
-                raise final()
+                raise final() from failure.__cause__
             if failure.retry_after is not None:
                 if failure.retry_after > self.retry.retry_after_max:
                     # Longer than we are willing to block for: fail now, saying how long TMDB asked.
-                    raise final()
+                    raise final() from failure.__cause__
                 wait = failure.retry_after
             else:
                 wait = self._backoff(attempt)
@@ -427,7 +427,7 @@ class AsyncTMDBClient:
                 raise failure.error
             raise failure.final(
                 url=shown, attempts=attempt, settings=settings, out_of_time=out_of_time
-            )
+            ) from failure.__cause__
         return wait
 
     def _backoff(self, attempt: int) -> float:

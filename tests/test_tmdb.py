@@ -713,3 +713,10 @@ def test_pieces_and_encodings_of_the_token_are_scrubbed(
         secret = echo[start:end]  # what carries the token alone (b64: not the padded end)
         for i in range(len(secret) - 7):
             assert secret[i : i + 8] not in text, secret[i : i + 8]
+
+
+def test_final_network_error_keeps_the_httpx_error_as_its_cause(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(disconnect=True))
+    with pytest.raises(NetworkError) as caught:
+        get(fake_tmdb, "tv/1399", max_retries=1)
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
