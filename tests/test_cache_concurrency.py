@@ -8,7 +8,6 @@ default run has a bounded version (six processes, one 40-season series); the lon
 from __future__ import annotations
 
 import itertools
-import json
 import subprocess
 import sys
 import threading
@@ -133,41 +132,3 @@ def test_many_processes_refreshing_two_series_in_rounds(
             f"\nround {round_number + 1}: 12 processes x {entries} entries in {took:.1f} s, 0 torn"
         )
     assert_loads_offline(cache_dir, series)
-
-
-_WRITER = """
-import json, sys
-from credits_analysis.cache import RawCache
-store = RawCache(sys.argv[1])
-for n in range(100):
-    store.write("tv/1", "en-US", json.dumps({"writer": sys.argv[2], "n": n}).encode(), url="x")
-"""
-
-
-def test_entries_written_by_threads_and_processes_alike_read_back(cache_dir: Path) -> None:
-    # A corpus build may write from threads of one process while other processes write too.
-    processes = [
-        subprocess.Popen([sys.executable, "-c", _WRITER, str(cache_dir), f"process {i}"])
-        for i in range(3)
-    ]
-    store = RawCache(cache_dir)
-
-    def write(name: str) -> None:
-        for n in range(100):
-            store.write("tv/1", "en-US", json.dumps({"writer": name, "n": n}).encode(), url="x")
-
-    threads = [threading.Thread(target=write, args=(f"thread {i}",)) for i in range(3)]
-    for thread in threads:
-        thread.start()
-    misses = reads = 0
-    while any(p.poll() is None for p in processes) or any(t.is_alive() for t in threads):
-        misses += store.read("tv/1", "en-US") is None
-        reads += 1
-        time.sleep(0.005)
-    for thread in threads:
-        thread.join(60)
-    assert all(p.wait(60) == 0 for p in processes)
-    entry = store.read("tv/1", "en-US")
-    assert entry is not None and entry.payload()["n"] == 99
-    assert (misses, list(store.leftovers())) == (0, [])
-    assert reads > 0
