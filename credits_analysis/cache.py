@@ -228,6 +228,8 @@ class RawCache:
 
         Raises
         ------
+        ValueError
+            If ``status`` is not a 2xx: no other entry would ever be read.
         PermissionError
             If the store is read-only, or the entry's folder leads out of the root through a
             symbolic link.
@@ -236,6 +238,8 @@ class RawCache:
         """
         if self.read_only:
             raise PermissionError(f"{self!r} is read-only")
+        if not 200 <= status < 300:
+            raise ValueError(f"only successful responses are cached, not HTTP {status}")
         path = self.path_for(api_path, language)
         self._check_inside_root(path.parent)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from credits_analysis import cache as cache_module
 from credits_analysis.cache import (
     RawCache,
     details_path,
@@ -458,3 +461,42 @@ def test_deeply_nested_stored_body_is_a_payload_error(store: RawCache) -> None:
     entry = store.write(SEASON, "en-US", b"[" * 100_000 + b"]" * 100_000, url=URL)
     with pytest.raises(PayloadError, match="nested too deeply"):
         entry.payload()
+
+
+def test_only_successful_responses_are_written(store: RawCache) -> None:
+    with pytest.raises(ValueError, match="not HTTP 500"):
+        store.write(SEASON, "en-US", BODY, url=URL, status=500)
+    assert not store.root.exists()
+
+
+def test_lock_held_too_long_ends_the_wait(
+    store: RawCache, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.write(SEASON, "en-US", BODY, url=URL)
+    monkeypatch.setattr(cache_module, "_LOCK_TIMEOUT", 0.2)
+    stuck = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(store.root)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert stuck.stdout is not None and stuck.stdout.readline() == "locked\n"
+        with pytest.raises(TimeoutError, match="held the lock of the cache"):
+            store.write(SEASON, "en-US", NEW_BODY, url=URL)
+        assert store.read(SEASON, "en-US") is None  # a miss, not a hang or a crash
+        assert "reading" in caplog.text and "as missing" in caplog.text
+    finally:
+        stuck.kill()
+        stuck.wait()
+        assert stuck.stdout is not None
+        stuck.stdout.close()
+    entry = store.read(SEASON, "en-US")  # the system dropped the dead process's lock
+    assert entry is not None and entry.path.read_bytes() == BODY
+
+
+# Takes the cache's write lock as another process would, and keeps it until killed.
+_HOLD_LOCK = """
+import fcntl, os, sys, time
+handle = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(600)
+"""

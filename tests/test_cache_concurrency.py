@@ -47,17 +47,20 @@ def serve_different_bodies(
 
 
 def refresh_in_parallel(base_url: str, series: list[int], processes: int) -> None:
-    """``fetch --refresh`` of each series in ``processes`` processes at once; all must exit 0."""
+    """``fetch --refresh`` in ``processes`` processes at once, taking turns over ``series``.
+
+    All must exit 0.
+    """
     argv = [sys.executable, "-m", "credits_analysis.cli", "fetch", "--refresh"]
     running = [
         subprocess.Popen(
-            [*argv, *map(str, series)],
+            [*argv, str(series[i % len(series)])],
             env=subprocess_env(base_url, CREDITS_ANALYSIS_MAX_RETRIES="2"),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(processes)
+        for i in range(processes)
     ]
     failures = []
     for process in running:
