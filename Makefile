@@ -27,7 +27,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/benchmarks -m benchmark -s
+	$(BIN)/python -m pytest tests/benchmarks tests/test_cache_concurrency.py -m "benchmark or stress" -s
 
 lint: $(STAMP)
 	$(BIN)/ruff check credits_analysis tests

@@ -62,7 +62,8 @@ environment:
                                fails with the list of what is missing
   CREDITS_ANALYSIS_CACHE_DIR   where raw responses are cached ({cache_dir})
   CREDITS_ANALYSIS_LANGUAGE, CREDITS_ANALYSIS_RATE_LIMIT (requests/s), _MAX_CONNECTIONS,
-  _TIMEOUT (s), _MAX_RETRIES, _TTL_ONGOING_HOURS, _TTL_ENDED_DAYS: see credits_analysis.config
+  _TIMEOUT (s), _MAX_RETRIES, _REQUEST_DEADLINE (s), _MAX_RETRY_TIME (s), _MAX_RESPONSE_MB,
+  _TTL_ONGOING_HOURS, _TTL_ENDED_DAYS: see credits_analysis.config
 
 exit status: 0 ok, 1 unexpected error (a bug: -v shows the traceback), 2 error,
 3 some seasons failed (the others were loaded and cached), 130 interrupted.
@@ -350,12 +351,20 @@ def _cache(args: argparse.Namespace, settings: Settings) -> int:
             f"{leftovers} file{'s' if leftovers != 1 else ''} of interrupted writes or damaged "
             "entries, never read; `credits-analysis cache clear --all` deletes them"
         )
+    unreadable = len(list(cache.unreadable()))
+    if unreadable:
+        _say(
+            f"{unreadable} file{'s' if unreadable != 1 else ''} that cannot be read (check their "
+            "permissions and owner), neither used nor deleted"
+        )
     now = datetime.now(UTC)
     for entry in entries:
         age = entry.age(now).total_seconds() / 86400
+        # A future date (a clock set wrong) makes the entry stale, never fresh forever.
+        when = f"{age:.1f} days ago" if age >= 0 else "in the future: treated as stale"
         _say(
             f"{entry.api_path} {entry.language}  fetched {entry.fetched_at:%Y-%m-%d %H:%M} UTC "
-            f"({age:.1f} days ago)  HTTP {entry.status}"
+            f"({when})  HTTP {entry.status}"
         )
     return EXIT_OK
 

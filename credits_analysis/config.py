@@ -15,7 +15,16 @@ timeout (seconds)               ``CREDITS_ANALYSIS_TIMEOUT``           10
 max_retries                     ``CREDITS_ANALYSIS_MAX_RETRIES``       5
 ttl_ongoing (hours)             ``CREDITS_ANALYSIS_TTL_ONGOING_HOURS``  24
 ttl_ended (days)                ``CREDITS_ANALYSIS_TTL_ENDED_DAYS``    30
+max_response_mb                 ``CREDITS_ANALYSIS_MAX_RESPONSE_MB``   32
+request_deadline (seconds)      ``CREDITS_ANALYSIS_REQUEST_DEADLINE``  60
+max_retry_time (seconds)        ``CREDITS_ANALYSIS_MAX_RETRY_TIME``    300
 ==============================  =====================================  ===========================
+
+``timeout`` bounds each wait for the network (connecting, each read); ``request_deadline`` bounds
+one whole attempt, so a server trickling a byte at a time cannot hold a request open;
+``max_retry_time`` bounds everything one API path may take (attempts and the waits between them)
+from its first attempt. ``max_response_mb`` caps a response's size after decompression: TMDB's
+largest aggregate credits are a few MB, so anything near the cap is a broken or hostile server.
 """
 
 from __future__ import annotations
@@ -76,6 +85,9 @@ class Settings:
     max_retries: int = 5
     ttl_ongoing: timedelta = timedelta(hours=24)
     ttl_ended: timedelta = timedelta(days=30)
+    max_response_mb: float = 32.0
+    request_deadline: float = 60.0
+    max_retry_time: float = 300.0
 
     def __post_init__(self) -> None:
         if not str(self.cache_dir).strip():
@@ -96,6 +108,9 @@ class Settings:
             )
         if not _positive(self.timeout) or self.max_retries < 0:
             raise ConfigError("timeout must be a finite number > 0 and max_retries >= 0")
+        for name in ("max_response_mb", "request_deadline", "max_retry_time"):
+            if not _positive(getattr(self, name)):
+                raise ConfigError(f"{name} must be a finite number > 0")
         for name in ("ttl_ongoing", "ttl_ended"):
             ttl = getattr(self, name)
             if not timedelta(0) <= ttl <= MAX_CACHE_AGE:
@@ -133,6 +148,9 @@ class Settings:
                 lambda v: timedelta(hours=float(v)),
             ),
             "ttl_ended": ("CREDITS_ANALYSIS_TTL_ENDED_DAYS", lambda v: timedelta(days=float(v))),
+            "max_response_mb": ("CREDITS_ANALYSIS_MAX_RESPONSE_MB", float),
+            "request_deadline": ("CREDITS_ANALYSIS_REQUEST_DEADLINE", float),
+            "max_retry_time": ("CREDITS_ANALYSIS_MAX_RETRY_TIME", float),
         }
         for name, (variable, parse) in parsers.items():
             raw = env.get(variable)

@@ -423,10 +423,18 @@ class Sources:
             if isinstance(result, TMDBResponse):
                 self._store(result)
             if bar is not None:
+                bar.set_postfix_str("", refresh=False)
                 bar.update()
 
+        def on_wait(path: str, seconds: float, why: str) -> None:
+            # A bar standing still for minutes looks hung; say what it waits for.
+            if bar is not None:
+                bar.set_postfix_str(f"waiting {seconds:.0f} s to retry ({why.split(',')[0]})")
+
         try:
-            return await client.get_many(paths, language=self.language, on_result=on_result)
+            return await client.get_many(
+                paths, language=self.language, on_result=on_result, on_wait=on_wait
+            )
         finally:
             if bar is not None:
                 bar.close()

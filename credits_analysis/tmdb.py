@@ -4,8 +4,16 @@
 ``Authorization`` header (never in the URL), at most ``settings.max_connections`` requests in
 flight, at most ``settings.requests_per_second`` started per second, and retries 429, 5xx,
 timeouts and connection errors with exponential backoff and full jitter (or the server's
-``Retry-After``). Other 4xx are never retried. Every failure is a typed
+``Retry-After``). Other 4xx are never retried; a 2xx whose body does not parse is retried once
+(a proxy's hiccup), one that parses to something else never. Every failure is a typed
 :class:`credits_analysis.errors.TMDBError` whose message says what to do next.
+
+Nothing waits without bound. Each attempt must be over within ``settings.request_deadline``
+(a server trickling a byte a second, headers included), each path within
+``settings.max_retry_time`` of its first attempt (attempts and waits together), and a body is
+read only up to ``settings.max_response_mb`` once decompressed (a gzip bomb, an endless stream).
+Waits of :data:`ANNOUNCED_WAIT` seconds or more are logged as warnings (which the command line
+shows) and passed to ``on_wait`` (for a progress bar); Ctrl-C ends them at once.
 
 :class:`TMDBClient` runs the async core from blocking code, including inside a running event loop
 (a Jupyter kernel), through :func:`credits_analysis._sync.run_sync`.
@@ -17,10 +25,11 @@ import asyncio
 import functools
 import json
 import logging
+import random
 import ssl
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any
@@ -28,9 +37,8 @@ from urllib.parse import urlencode
 
 import httpx
 from aiolimiter import AsyncLimiter
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
-from tenacity.wait import wait_random_exponential
 
+from credits_analysis._scrub import SecretScrubber
 from credits_analysis._sync import run_sync
 from credits_analysis.config import Settings
 from credits_analysis.endpoints import redact_url
@@ -51,9 +59,17 @@ logger = logging.getLogger(__name__)
 
 #: Called by :meth:`AsyncTMDBClient.get_many` as each request completes.
 ResultCallback = Callable[[str, "TMDBResponse | TMDBError"], None]
+#: Called by :meth:`AsyncTMDBClient.get_many` before a long wait: ``(api_path, seconds, why)``.
+WaitCallback = Callable[[str, float, str], None]
 
+#: Seconds: a wait this long or longer before a retry is logged as a warning, not as info.
+ANNOUNCED_WAIT = 2.0
 _USER_AGENT = "credits-analysis (python-httpx)"
 _SNIPPET = 60
+# An error body is read only for TMDB's message: never more than this.
+_ERROR_BODY_MAX = 64 * 1024
+# Characters of a server's own message quoted in an error.
+_MESSAGE_MAX = 300
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +135,7 @@ class _Transient(Exception):
         tmdb_code: int | None = None,
         retry_after: float | None = None,
         timed_out: bool = False,
+        past_deadline: bool = False,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -126,9 +143,13 @@ class _Transient(Exception):
         self.tmdb_code = tmdb_code
         self.retry_after = retry_after
         self.timed_out = timed_out
+        self.past_deadline = past_deadline
 
-    def final(self, *, url: str, attempts: int, settings: Settings) -> TMDBError:
-        tried = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+    def final(
+        self, *, url: str, attempts: int, settings: Settings, out_of_time: str = ""
+    ) -> TMDBError:
+        """The error to raise once no retry is left; ``out_of_time`` says if the budget ended it."""
+        tried = f"after {attempts} attempt{'s' if attempts != 1 else ''}{out_of_time}"
         where = dict(url=url, status=self.status, tmdb_code=self.tmdb_code)
         if self.status == 429:
             wait = (
@@ -149,16 +170,36 @@ class _Transient(Exception):
                 "try again later; cached seasons are unaffected.",
                 **where,
             )
-        hint = (
-            f"raise CREDITS_ANALYSIS_TIMEOUT (now {settings.timeout:g} s) on a slow connection"
-            if self.timed_out
-            else "check your connection and TMDB_API_BASE_URL"
-        )
+        if self.past_deadline:
+            hint = (
+                "the server is sending too slowly; raise CREDITS_ANALYSIS_REQUEST_DEADLINE (now "
+                f"{settings.request_deadline:g} s) on a slow connection"
+            )
+        elif self.timed_out:
+            hint = (
+                f"raise CREDITS_ANALYSIS_TIMEOUT (now {settings.timeout:g} s) on a slow connection"
+            )
+        else:
+            hint = "check your connection and TMDB_API_BASE_URL"
         return NetworkError(
             f"could not get {url} ({self.detail}) {tried}: {hint}, or set "
             "CREDITS_ANALYSIS_OFFLINE=1 to work from the cache alone.",
             **where,
         )
+
+
+class _BadBody(Exception):
+    """A 2xx body that did not parse: retried once, then ``error`` is raised."""
+
+    def __init__(self, error: BadResponseError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Budget:
+    """When one path's time runs out (event loop clock); set by its first attempt."""
+
+    ends_at: float | None = None
 
 
 class AsyncTMDBClient:
@@ -198,6 +239,8 @@ class AsyncTMDBClient:
             "User-Agent": _USER_AGENT,
         }
         self._transport = transport
+        # A proxy or error page could echo request headers back; never let the token through.
+        self._scrub = SecretScrubber(settings.token)
         self._http: httpx.AsyncClient | None = None
         self._limiter: AsyncLimiter | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -264,36 +307,17 @@ class AsyncTMDBClient:
         Raises
         ------
         AuthError, NotFoundError, ClientRequestError
-            401, 404 and other 4xx (never retried).
+            401, 404 and other 4xx (never retried), and redirects (never followed).
         RateLimitedError, ServerError, NetworkError
-            429, 5xx, timeouts and connection failures that outlasted every retry;
+            429, 5xx, timeouts, attempts past ``settings.request_deadline`` and connection
+            failures that outlasted every retry or ``settings.max_retry_time``;
             ``NetworkError`` also, at once, for any other failure httpx reports.
         BadResponseError
-            A 2xx whose body is not a JSON object (HTML, truncated, a list...), or any body
-            that cannot be decoded (a broken gzip stream); never retried.
+            A 2xx whose body is not a JSON object (HTML, truncated, a list, nested too deeply...)
+            once retried if it did not parse; a body that cannot be decoded (a broken gzip
+            stream) or is larger than ``settings.max_response_mb``, at once.
         """
-        if self._http is None:
-            raise RuntimeError("use AsyncTMDBClient inside 'async with'")
-        path = api_path.strip("/")
-        language = language or self.settings.language
-        url = self._url(path, language, params)
-        shown = redact_url(url)
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
-            wait=self._wait,
-            retry=retry_if_exception(self._worth_retrying),
-            before_sleep=lambda state: _log_retry(shown, state),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    response = await self._attempt(url, shown, path, language)
-        except _Transient as exc:
-            raise exc.final(
-                url=shown, attempts=attempt.retry_state.attempt_number, settings=self.settings
-            ) from exc.__cause__
-        return response
+        return await self._get(api_path, language, params, on_wait=None)
 
     async def get_many(
         self,
@@ -301,6 +325,7 @@ class AsyncTMDBClient:
         *,
         language: str | None = None,
         on_result: ResultCallback | None = None,
+        on_wait: WaitCallback | None = None,
     ) -> dict[str, TMDBResponse | TMDBError]:
         """GET several paths concurrently (within the rate limit); one failure stops no other.
 
@@ -313,6 +338,9 @@ class AsyncTMDBClient:
         on_result
             Called with ``(api_path, response or error)`` as each request completes, e.g. to
             store it or advance a progress bar.
+        on_wait
+            Called with ``(api_path, seconds, why)`` before each wait of :data:`ANNOUNCED_WAIT`
+            seconds or more between attempts, e.g. to say so on a progress bar.
 
         Returns
         -------
@@ -327,7 +355,7 @@ class AsyncTMDBClient:
 
         async def one(path: str) -> None:
             try:
-                results[path] = await self._get_or_error(path, language)
+                results[path] = await self._get_or_error(path, language, on_wait)
                 if on_result is not None:
                     on_result(path, results[path])
             except Exception as exc:
@@ -340,27 +368,145 @@ class AsyncTMDBClient:
                 group.create_task(one(path))
         return {path: results[path] for path in paths}
 
-    async def _get_or_error(self, path: str, language: str | None) -> TMDBResponse | TMDBError:
+    async def _get_or_error(
+        self, path: str, language: str | None, on_wait: WaitCallback | None
+    ) -> TMDBResponse | TMDBError:
         try:
-            return await self.get(path, language=language)
+            return await self._get(path, language, on_wait=on_wait)
         except TMDBError as exc:
             return exc
+
+    async def _get(
+        self,
+        api_path: str,
+        language: str | None,
+        params: Mapping[str, str | int] | None = None,
+        *,
+        on_wait: WaitCallback | None,
+    ) -> TMDBResponse:
+        """:meth:`get`, telling ``on_wait`` about long waits between attempts."""
+        if self._http is None:
+            raise RuntimeError("use AsyncTMDBClient inside 'async with'")
+        path = api_path.strip("/")
+        language = language or self.settings.language
+        url = self._url(path, language, params)
+        shown = redact_url(url)
+        budget = _Budget()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(url, shown, path, language, budget)
+            except (_Transient, _BadBody) as exc:
+                failure = exc
+            wait = self._wait_before_retry(failure, attempt, shown, budget)
+            why = failure.detail if isinstance(failure, _Transient) else "a body that did not parse"
+            self._announce_wait(shown, attempt, wait, why, failure)
+            if on_wait is not None and wait >= ANNOUNCED_WAIT:
+                on_wait(path, wait, why)
+            await asyncio.sleep(wait)
+
+    def _wait_before_retry(
+        self, failure: _Transient | _BadBody, attempt: int, shown: str, budget: _Budget
+    ) -> float:
+        """Seconds to wait before the next attempt; raises the final error if there is none."""
+        settings = self.settings
+        if isinstance(failure, _BadBody):
+            if attempt > 1 or settings.max_retries == 0:
+                raise failure.error
+            wait = self._backoff(attempt)
+        else:
+            final = functools.partial(failure.final, url=shown, attempts=attempt, settings=settings)
+            if attempt > settings.max_retries:
+                raise final() from failure.__cause__
+            if failure.retry_after is not None:
+                if failure.retry_after > self.retry.retry_after_max:
+                    # Longer than we are willing to block for: fail now, saying how long TMDB asked.
+                    raise final() from failure.__cause__
+                wait = failure.retry_after
+            else:
+                wait = self._backoff(attempt)
+        assert budget.ends_at is not None, "set by the first attempt"
+        left = budget.ends_at - asyncio.get_running_loop().time()
+        if wait > left:
+            out_of_time = (
+                f", with {max(left, 0):.0f} s left of the {settings.max_retry_time:g} s allowed "
+                f"for one request and its retries (CREDITS_ANALYSIS_MAX_RETRY_TIME), too few for "
+                f"the {wait:.0f} s wait before the next"
+            )
+            if isinstance(failure, _BadBody):
+                raise failure.error
+            raise failure.final(
+                url=shown, attempts=attempt, settings=settings, out_of_time=out_of_time
+            ) from failure.__cause__
+        return wait
+
+    def _backoff(self, attempt: int) -> float:
+        """Full jitter: a random time up to ``backoff_base * 2**(attempt-1)``, capped."""
+        ceiling = min(self.retry.backoff_max, self.retry.backoff_base * 2 ** (attempt - 1))
+        return random.uniform(0.0, ceiling)
+
+    def _announce_wait(
+        self, shown: str, attempt: int, wait: float, why: str, failure: Exception
+    ) -> None:
+        asked = isinstance(failure, _Transient) and failure.retry_after is not None
+        if wait < ANNOUNCED_WAIT:
+            logger.info(
+                "attempt %d for %s failed (%s); retrying in %.2f s%s",
+                attempt,
+                shown,
+                why,
+                wait,
+                " (Retry-After)" if asked else "",
+            )
+            return
+        until = (datetime.now(UTC) + timedelta(seconds=wait)).strftime("%H:%M:%S UTC")
+        logger.warning(
+            "%s answered %s; waiting %.0f s%s (until %s) before attempt %d of %d (Ctrl-C stops)",
+            shown,
+            why,
+            wait,
+            ", as the server asked" if asked else "",
+            until,
+            attempt + 1,
+            self.settings.max_retries + 1,
+        )
 
     def _url(self, path: str, language: str, params: Mapping[str, str | int] | None = None) -> str:
         query = urlencode({"language": language, **(params or {})})
         return f"{self.settings.base_url}/{path.strip('/')}?{query}"
 
-    async def _attempt(self, url: str, shown: str, path: str, language: str) -> TMDBResponse:
+    async def _attempt(
+        self, url: str, shown: str, path: str, language: str, budget: _Budget
+    ) -> TMDBResponse:
         assert self._http is not None and self._limiter is not None and self._slots is not None
         async with self._slots:
             await self._limiter.acquire()
+            now = asyncio.get_running_loop().time()
+            if budget.ends_at is None:
+                budget.ends_at = now + self.settings.max_retry_time
+            limit = max(0.0, min(self.settings.request_deadline, budget.ends_at - now))
             logger.debug("GET %s", shown)
             try:
-                response = await self._http.get(url)
+                async with asyncio.timeout(limit) as scope:
+                    response, body = await self._exchange(url, shown)
+            except TimeoutError:
+                if not scope.expired():
+                    raise
+                raise _Transient(
+                    f"no complete answer within {limit:.3g} s", past_deadline=True
+                ) from None
+            except httpx.InvalidURL as exc:
+                # httpx parses a redirect's Location even when not following it.
+                raise ClientRequestError(
+                    f"{shown} redirects to an address that is not a valid URL "
+                    f"({self._scrub.snippet(str(exc), _MESSAGE_MAX)}); redirects are never "
+                    "followed. Set TMDB_API_BASE_URL to the address that serves the API itself.",
+                    url=shown,
+                ) from exc
             except httpx.HTTPError as exc:
                 raise self._request_failure(exc, shown) from exc
         status = response.status_code
-        body = response.content
         if 200 <= status < 300:
             return TMDBResponse(
                 api_path=path,
@@ -368,11 +514,13 @@ class AsyncTMDBClient:
                 url=shown,
                 status=status,
                 body=body,
-                payload=self._json_object(body, shown, status),
+                payload=self._json_object(body, shown, status, _encoding(response)),
                 fetched_at=datetime.now(UTC),
             )
         code, said = _tmdb_error(body)
-        detail = f"HTTP {status}" + (f", TMDB code {code}: {self._scrub(said)}" if said else "")
+        detail = f"HTTP {status}" + (
+            f", TMDB code {code}: {self._scrub.snippet(said, _MESSAGE_MAX)}" if said else ""
+        )
         where = dict(url=shown, status=status, tmdb_code=code)
         if status == 429 or status >= 500:
             raise _Transient(
@@ -396,16 +544,58 @@ class AsyncTMDBClient:
                 **where,
             )
         if 300 <= status < 400:
-            target = redact_url(response.headers.get("Location", "?"))
+            location = self._scrub.snippet(response.headers.get("Location", "?"), _MESSAGE_MAX)
+            try:
+                target = redact_url(location)
+            except ValueError:  # "http://[bad": not even a URL
+                target = "an address that is not a valid URL"
             raise ClientRequestError(
-                f"{shown} redirects to {target} ({detail}): set TMDB_API_BASE_URL to the "
-                "address that serves the API itself.",
+                f"{shown} redirects to {target} ({detail}); redirects are never "
+                "followed. Set TMDB_API_BASE_URL to the address that serves the API itself.",
                 **where,
             )
         raise ClientRequestError(
             f"TMDB refused {shown} ({detail}); retrying cannot help. If TMDB_API_BASE_URL "
             "points at a proxy, check it forwards requests unchanged.",
             **where,
+        )
+
+    async def _exchange(self, url: str, shown: str) -> tuple[httpx.Response, bytes]:
+        """Send the request and read the body, decompressed, up to the size allowed.
+
+        A 2xx body over ``settings.max_response_mb`` fails (at the ``Content-Length`` when one
+        announces it, else as soon as the count passes it); an error body is cut at
+        :data:`_ERROR_BODY_MAX`, since only TMDB's message is read from it.
+        """
+        assert self._http is not None
+        async with self._http.stream("GET", url) as response:
+            ok = 200 <= response.status_code < 300
+            limit = int(self.settings.max_response_mb * 1e6) if ok else _ERROR_BODY_MAX
+            announced = response.headers.get("Content-Length", "")
+            if ok and announced.isdigit() and int(announced) > limit:
+                raise self._too_large(shown, response.status_code, f"{int(announced):,} bytes")
+            chunks: list[bytes] = []
+            size = 0
+            # Decompressed chunks: one 64 KiB read of a gzip bomb can still become ~64 MB here,
+            # which bounds the memory a hostile server can take.
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    if ok:
+                        raise self._too_large(shown, response.status_code, f"over {limit:,} bytes")
+                    chunks.append(chunk[: len(chunk) - (size - limit)])
+                    break
+                chunks.append(chunk)
+        return response, b"".join(chunks)
+
+    def _too_large(self, shown: str, status: int, size: str) -> BadResponseError:
+        return BadResponseError(
+            f"{shown} answered with a body of {size} once decompressed, over the "
+            f"{self.settings.max_response_mb:g} MB allowed (CREDITS_ANALYSIS_MAX_RESPONSE_MB). "
+            "TMDB's largest answers are a few MB: if TMDB_API_BASE_URL points at a proxy or "
+            "mirror, check it; raise the limit only if this answer is genuine.",
+            url=shown,
+            status=status,
         )
 
     def _request_failure(self, exc: httpx.HTTPError, shown: str) -> Exception:
@@ -415,7 +605,9 @@ class AsyncTMDBClient:
                 f"no response within {self.settings.timeout:g} s ({type(exc).__name__})",
                 timed_out=True,
             )
-        detail = f"{type(exc).__name__}: {self._scrub(str(exc)) or 'no detail'}"
+        detail = (
+            f"{type(exc).__name__}: {self._scrub.snippet(str(exc), _MESSAGE_MAX) or 'no detail'}"
+        )
         if isinstance(exc, httpx.TransportError):  # connection refused, reset, dropped mid-body
             return _Transient(detail)
         if isinstance(exc, httpx.DecodingError):
@@ -438,50 +630,45 @@ class AsyncTMDBClient:
         logger.debug("unexpected failure for %s", shown, exc_info=exc)
         error = TMDBError(
             f"fetching {shown} failed unexpectedly ({type(exc).__name__}: "
-            f"{self._scrub(str(exc))}). This is a bug: the traceback is in this error's "
-            "__cause__; please report it.",
+            f"{self._scrub.snippet(str(exc), _MESSAGE_MAX)}). This is a bug: the traceback is "
+            "in this error's __cause__; please report it.",
             url=shown,
         )
         error.__cause__ = exc
         return error
 
-    def _json_object(self, body: bytes, shown: str, status: int) -> dict[str, Any]:
+    def _json_object(
+        self, body: bytes, shown: str, status: int, encoding: str | None
+    ) -> dict[str, Any]:
+        """The parsed body; raises :class:`_BadBody` (retry once) or BadResponseError (never)."""
+        retry = False
         try:
             payload = json.loads(body)
+        except RecursionError:
+            reason = "JSON nested too deeply to be an answer of TMDB's"
         except ValueError as exc:
-            reason = "empty body" if not body.strip() else f"not JSON: {exc}"
+            retry = True
+            if encoding is not None:
+                # httpx does not check that a gzip or deflate stream ended, so a cut one
+                # decodes to less (often nothing) without an error.
+                what = "nothing" if not body.strip() else f"{len(body):,} bytes that are not JSON"
+                reason = f"a {encoding} stream that decodes to {what} (damaged or cut short)"
+            else:
+                reason = "empty body" if not body.strip() else f"not JSON: {exc}"
         else:
             if isinstance(payload, dict):
                 return payload
             reason = f"a JSON {type(payload).__name__}, not an object"
-        # Scrub before cutting, or a token straddling the cut would leak its first half.
-        start = self._scrub(body.decode("utf-8", "replace"))[:_SNIPPET]
-        raise BadResponseError(
+        # Scrubbed before being cut (see SecretScrubber.snippet).
+        start = self._scrub.snippet(body[:4096].decode("utf-8", "replace"), _SNIPPET)
+        error = BadResponseError(
             f"{shown} answered HTTP {status} with {reason} (body starts {start!r}). TMDB "
             "answers JSON objects: if TMDB_API_BASE_URL points at a proxy or mirror, check that "
             "it serves the API (e.g. https://api.themoviedb.org/3).",
             url=shown,
             status=status,
         )
-
-    def _worth_retrying(self, exc: BaseException) -> bool:
-        if not isinstance(exc, _Transient):
-            return False
-        # A wait longer than we are willing to block for fails now, saying how long TMDB asked.
-        return exc.retry_after is None or exc.retry_after <= self.retry.retry_after_max
-
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return exc.retry_after
-        return wait_random_exponential(
-            multiplier=self.retry.backoff_base, max=self.retry.backoff_max
-        )(state)
-
-    def _scrub(self, text: str) -> str:
-        # A proxy or error page could echo request headers back; never let the token through.
-        token = (self.settings.token or "").strip()
-        return text.replace(token, "<token>") if token else text
+        raise _BadBody(error) if retry else error
 
 
 @functools.cache
@@ -494,25 +681,17 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _log_retry(shown: str, state: RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome is not None else None
-    wait = state.next_action.sleep if state.next_action is not None else 0.0
-    source = " (Retry-After)" if isinstance(exc, _Transient) and exc.retry_after is not None else ""
-    logger.info(
-        "attempt %d for %s failed (%s); retrying in %.2f s%s",
-        state.attempt_number,
-        shown,
-        exc,
-        wait,
-        source,
-    )
+def _encoding(response: httpx.Response) -> str | None:
+    """The response's Content-Encoding, None when it is absent or ``identity``."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    return None if encoding in ("", "identity") else encoding
 
 
 def _tmdb_error(body: bytes) -> tuple[int | None, str | None]:
     """TMDB's own ``status_code`` and ``status_message`` from an error body, when it is JSON."""
     try:
         error = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, None
     if not isinstance(error, dict):
         return None, None

@@ -89,6 +89,12 @@ class Fault:
         protocol error; the mock transport raises ``httpx.RemoteProtocolError``).
     times
         Apply to the first ``times`` matching requests only; None for all of them.
+    trickle
+        Served only: send the whole answer, status line and headers included, one byte at a
+        time this many seconds apart.
+    endless
+        Served only: answer 200 with a chunked body of spaces that never ends (until the client
+        hangs up).
     """
 
     status: int | None = None
@@ -98,6 +104,8 @@ class Fault:
     truncate: bool = False
     disconnect: bool = False
     times: int | None = None
+    trickle: float = 0.0
+    endless: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,8 @@ class Reply:
     headers: Mapping[str, str]
     delay: float = 0.0
     disconnect: bool = False
+    trickle: float = 0.0
+    endless: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,9 +220,10 @@ class FakeTMDB:
             self.requests.append(Request(api_path, language, authorized, params))
             fault = self._take_fault(api_path)
         delay = self.latency + (fault.delay if fault else 0.0)
+        hostile = {"trickle": fault.trickle, "endless": fault.endless} if fault else {}
         if fault is not None and fault.status is not None:
             body = fault.body if fault.body is not None else error_body(fault.status)
-            return Reply(fault.status, body, dict(fault.headers), delay)
+            return Reply(fault.status, body, dict(fault.headers), delay, **hostile)
         if not authorized:
             return Reply(401, error_body(401), {}, delay)
         if api_path in ("search/tv", "discover/tv"):
@@ -231,6 +242,7 @@ class FakeTMDB:
             dict(fault.headers) if fault else {},
             delay,
             disconnect=bool(fault and fault.disconnect),
+            **hostile,
         )
 
     @contextmanager
@@ -470,6 +482,12 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.delay:
                 time.sleep(reply.delay)
         headers = {"Content-Type": "application/json;charset=utf-8", **reply.headers}
+        if reply.endless:
+            self._send_endless(headers)
+            return
+        if reply.trickle:
+            self._send_trickled(reply, headers)
+            return
         self.send_response(reply.status)
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in headers.items():
@@ -480,6 +498,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.wfile.write(reply.body)
+
+    def _send_endless(self, headers: Mapping[str, str]) -> None:
+        self.send_response(200)
+        for name, value in {**headers, "Transfer-Encoding": "chunked"}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        chunk = b"%x\r\n%s\r\n" % (65536, b" " * 65536)
+        self.close_connection = True
+        # Ends when the client hangs up (the write fails; the server ignores the error).
+        while True:
+            self.wfile.write(chunk)
+
+    def _send_trickled(self, reply: Reply, headers: Mapping[str, str]) -> None:
+        lines = [f"HTTP/1.1 {reply.status} Trickled", f"Content-Length: {len(reply.body)}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        message = ("\r\n".join(lines) + "\r\n\r\n").encode() + reply.body
+        self.close_connection = True
+        for i in range(len(message)):
+            self.wfile.write(message[i : i + 1])
+            self.wfile.flush()
+            time.sleep(reply.trickle)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -127,21 +130,76 @@ def test_malformed_sidecar_reads_as_absent(store: RawCache, sidecar: Any) -> Non
     assert sorted(store.leftovers()) == sorted([entry.path, meta_path])
 
 
-def test_interrupted_overwrite_never_reads_as_a_mix(
+NEW_BODY = b'{"cast": [1], "crew": [], "id": 3624}'
+
+
+def replace_failing_on_call(
+    monkeypatch: pytest.MonkeyPatch, call: int, error: BaseException
+) -> None:
+    """Make the ``call``-th os.replace raise ``error`` (the process dying at that rename)."""
+    real, calls = os.replace, []
+
+    def replace(src: Any, dst: Any) -> None:
+        calls.append(dst)
+        if len(calls) == call:
+            raise error
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+@pytest.mark.parametrize("call", [1, 2])
+def test_overwrite_killed_at_either_rename_keeps_the_old_entry(
+    store: RawCache, monkeypatch: pytest.MonkeyPatch, call: int
+) -> None:
+    store.write(SEASON, "en-US", BODY, url=URL, fetched_at=WHEN)
+    replace_failing_on_call(monkeypatch, call, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        store.write(SEASON, "en-US", NEW_BODY, url=URL)
+    monkeypatch.undo()
+    entry = store.read(SEASON, "en-US")
+    assert entry is not None and entry.payload() == json.loads(BODY)
+    assert entry.fetched_at == WHEN
+    assert list(store.leftovers()) == []
+    # The next write completes over the half-done one, and the entry is the new one.
+    store.write(SEASON, "en-US", NEW_BODY, url=URL)
+    entry = store.read(SEASON, "en-US")
+    assert entry is not None and entry.payload() == json.loads(NEW_BODY)
+
+
+def test_interrupted_overwrite_after_an_interrupted_one_keeps_the_oldest_entry(
     store: RawCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    store.write(SEASON, "en-US", BODY, url=URL, fetched_at=WHEN)
+    for body in (NEW_BODY, b'{"cast": [2], "crew": [], "id": 3624}'):
+        replace_failing_on_call(monkeypatch, 2, KeyboardInterrupt())
+        with pytest.raises(KeyboardInterrupt):
+            store.write(SEASON, "en-US", body, url=URL)
+        monkeypatch.undo()
+        entry = store.read(SEASON, "en-US")
+        assert entry is not None and (entry.fetched_at, entry.path.read_bytes()) == (WHEN, BODY)
+
+
+@pytest.mark.parametrize("failing", ["payload", "sidecar"])
+def test_full_disk_while_writing_either_file_keeps_the_old_entry(
+    store: RawCache, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
     store.write(SEASON, "en-US", BODY, url=URL)
-    real = cache_module.write_atomically
+    real_open = Path.open
 
-    def die_on_sidecar(path: Path, data: bytes, **options: Any) -> None:
-        if path.name.endswith(".meta.json"):
-            raise KeyboardInterrupt  # the process dies between the payload and sidecar renames
-        real(path, data, **options)
+    def full_disk(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        is_sidecar = ".meta.json." in self.name
+        if "x" in mode and is_sidecar == (failing == "sidecar"):
+            raise OSError(28, "No space left on device")
+        return real_open(self, mode, *args, **kwargs)
 
-    monkeypatch.setattr(cache_module, "write_atomically", die_on_sidecar)
-    with pytest.raises(KeyboardInterrupt):
-        store.write(SEASON, "en-US", b'{"cast": [1], "crew": [], "id": 1}', url=URL)
-    assert store.read(SEASON, "en-US") is None
+    monkeypatch.setattr(Path, "open", full_disk)
+    with pytest.raises(OSError, match="(?i)no space"):
+        store.write(SEASON, "en-US", NEW_BODY, url=URL)
+    monkeypatch.undo()
+    entry = store.read(SEASON, "en-US")
+    assert entry is not None and entry.path.read_bytes() == BODY
+    assert [p.name for p in store.root.rglob("*.tmp")] == []
 
 
 def test_interrupted_write_keeps_the_old_entry_and_no_temporary_file(
@@ -281,3 +339,160 @@ def test_ttl_is_short_while_a_series_is_in_production(
     settings = Settings(ttl_ongoing=timedelta(hours=6), ttl_ended=timedelta(days=90))
     expected = timedelta(hours=6) if ongoing else timedelta(days=90)
     assert ttl_for_series(details, settings) == expected
+
+
+# --- planted, skewed, linked and unreadable entries ---
+
+
+@pytest.mark.parametrize("status", [500, 404, 302, 199])
+def test_entry_recorded_with_a_status_other_than_2xx_is_not_served(
+    store: RawCache, status: int
+) -> None:
+    entry = store.write(SEASON, "en-US", BODY, url=URL)
+    sidecar = entry.path.with_name("aggregate_credits.en-US.meta.json")
+    sidecar.write_text(json.dumps({**json.loads(sidecar.read_bytes()), "status": status}))
+    assert store.read(SEASON, "en-US") is None
+    assert list(store.entries()) == []
+    assert sorted(store.leftovers()) == sorted([entry.path, sidecar])
+
+
+def test_entry_fetched_in_the_future_is_never_fresh(store: RawCache) -> None:
+    future = datetime.now(UTC) + timedelta(days=3650)
+    entry = store.write(SEASON, "en-US", BODY, url=URL, fetched_at=future)
+    read = store.read(SEASON, "en-US")
+    assert read == entry  # served (as stale data, when nothing better can be had) ...
+    assert not read.is_fresh(MAX_CACHE_AGE)  # ... but never as fresh
+    assert not read.is_fresh(timedelta(hours=1), now=future - timedelta(seconds=1))
+    assert read.is_fresh(timedelta(hours=1), now=future)
+
+
+def test_symbolic_link_inside_the_cache_never_takes_a_write_out_of_it(
+    tmp_path: Path, store: RawCache
+) -> None:
+    outside = tmp_path / "outside"
+    (outside / "1399").mkdir(parents=True)
+    victim = outside / "1399.en-US.json"
+    victim.write_bytes(b"precious")
+    store.root.mkdir()
+    (store.root / "tv").symlink_to(outside, target_is_directory=True)
+    for api_path in (details_path(1399), SEASON, details_path(7)):
+        with pytest.raises(PermissionError, match="symbolic link"):
+            store.write(api_path, "en-US", BODY, url=URL)
+    assert victim.read_bytes() == b"precious"
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == [
+        "1399",
+        "1399.en-US.json",
+    ]
+
+
+def test_cache_root_may_itself_be_a_symbolic_link(tmp_path: Path) -> None:
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "disk", target_is_directory=True)
+    store = RawCache(tmp_path / "link")
+    store.write(SEASON, "en-US", BODY, url=URL)
+    assert (tmp_path / "disk" / f"{SEASON}.en-US.json").read_bytes() == BODY
+    assert store.read(SEASON, "en-US") is not None
+
+
+def test_unreadable_entry_is_neither_served_nor_a_leftover(
+    store: RawCache, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    kept = store.write(details_path(1), "en-US", b"{}", url=URL)
+    locked = store.write(SEASON, "en-US", BODY, url=URL).path
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        # Root reads any file whatever its mode, so a chmod cannot stand in for this.
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert store.read(SEASON, "en-US") is None
+    assert "cannot read cache entry" in caplog.text and "Permission denied" in caplog.text
+    assert [e.api_path for e in store.entries()] == [kept.api_path]
+    assert list(store.leftovers()) == []
+    assert sorted(store.unreadable()) == sorted([locked, locked.with_name(SIDECAR)])
+    assert store.clear() == 1
+    assert locked.exists()  # not ours to delete
+
+
+SIDECAR = "aggregate_credits.en-US.meta.json"
+
+
+# --- concurrent writers ---
+
+
+def test_threads_overwriting_one_entry_never_leave_a_mix(store: RawCache) -> None:
+    bodies = [json.dumps({"cast": [], "crew": [], "id": n}).encode() for n in range(8)]
+    seen: list[int | None] = []
+    done = threading.Event()
+
+    def writer(body: bytes) -> None:
+        for _ in range(25):
+            store.write(SEASON, "en-US", body, url=URL)
+
+    def reader() -> None:
+        while not done.is_set():
+            entry = store.read(SEASON, "en-US")
+            seen.append(None if entry is None else entry.payload()["id"])
+
+    store.write(SEASON, "en-US", bodies[0], url=URL)
+    threads = [threading.Thread(target=writer, args=(body,)) for body in bodies]
+    watcher = threading.Thread(target=reader)
+    watcher.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    done.set()
+    watcher.join(60)
+    entry = store.read(SEASON, "en-US")
+    assert entry is not None and entry.path.read_bytes() in bodies
+    assert list(store.leftovers()) == []
+    assert seen and set(seen) <= set(range(8))  # a reader never saw a torn entry or a miss
+
+
+def test_deeply_nested_stored_body_is_a_payload_error(store: RawCache) -> None:
+    entry = store.write(SEASON, "en-US", b"[" * 100_000 + b"]" * 100_000, url=URL)
+    with pytest.raises(PayloadError, match="nested too deeply"):
+        entry.payload()
+
+
+def test_only_successful_responses_are_written(store: RawCache) -> None:
+    with pytest.raises(ValueError, match="not HTTP 500"):
+        store.write(SEASON, "en-US", BODY, url=URL, status=500)
+    assert not store.root.exists()
+
+
+def test_lock_held_too_long_ends_the_wait(
+    store: RawCache, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.write(SEASON, "en-US", BODY, url=URL)
+    monkeypatch.setattr(cache_module, "_LOCK_TIMEOUT", 0.2)
+    stuck = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(store.root)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert stuck.stdout is not None and stuck.stdout.readline() == "locked\n"
+        with pytest.raises(TimeoutError, match="held the lock of the cache"):
+            store.write(SEASON, "en-US", NEW_BODY, url=URL)
+        assert store.read(SEASON, "en-US") is None  # a miss, not a hang or a crash
+        assert "reading" in caplog.text and "as missing" in caplog.text
+    finally:
+        stuck.kill()
+        stuck.wait()
+        assert stuck.stdout is not None
+        stuck.stdout.close()
+    entry = store.read(SEASON, "en-US")  # the system dropped the dead process's lock
+    assert entry is not None and entry.path.read_bytes() == BODY
+
+
+# Takes the cache's write lock as another process would, and keeps it until killed.
+_HOLD_LOCK = """
+import fcntl, os, sys, time
+handle = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(600)
+"""

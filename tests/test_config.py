@@ -19,6 +19,9 @@ V3_KEY = "0123456789abcdef0123456789ABCDEF"
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CREDITS_ANALYSIS_CACHE_DIR")
     settings = Settings.from_env()
+    # Every wait is bounded: TMDB's largest answers are a few MB and take seconds at most.
+    assert (settings.max_response_mb, settings.request_deadline) == (32.0, 60.0)
+    assert settings.max_retry_time == 300.0
     assert settings.token is None
     assert settings.base_url == DEFAULT_BASE_URL == "https://api.themoviedb.org/3"
     assert (settings.language, settings.offline) == ("en-US", False)
@@ -44,6 +47,9 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
         ("CREDITS_ANALYSIS_MAX_RETRIES", "0", "max_retries", 0),
         ("CREDITS_ANALYSIS_TTL_ONGOING_HOURS", "1.5", "ttl_ongoing", timedelta(minutes=90)),
         ("CREDITS_ANALYSIS_TTL_ENDED_DAYS", "60", "ttl_ended", timedelta(days=60)),
+        ("CREDITS_ANALYSIS_MAX_RESPONSE_MB", "4.5", "max_response_mb", 4.5),
+        ("CREDITS_ANALYSIS_REQUEST_DEADLINE", "90", "request_deadline", 90.0),
+        ("CREDITS_ANALYSIS_MAX_RETRY_TIME", "600", "max_retry_time", 600.0),
     ],
 )
 def test_each_environment_variable(variable: str, value: str, name: str, expected: Any) -> None:
@@ -73,6 +79,7 @@ def test_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     ("variable", "value"),
     [
         ("CREDITS_ANALYSIS_RATE_LIMIT", "fast"),
+        ("CREDITS_ANALYSIS_MAX_RESPONSE_MB", "lots"),
         ("CREDITS_ANALYSIS_MAX_CONNECTIONS", "1.5"),
         ("CREDITS_ANALYSIS_OFFLINE", "maybe"),
         ("CREDITS_ANALYSIS_TTL_ENDED_DAYS", "a month"),
@@ -94,6 +101,12 @@ def test_unparseable_variable_is_named(variable: str, value: str) -> None:
         ("CREDITS_ANALYSIS_TIMEOUT", "inf", "timeout"),
         ("CREDITS_ANALYSIS_CACHE_DIR", "", "cache_dir"),
         ("CREDITS_ANALYSIS_CACHE_DIR", "  ", "cache_dir"),
+        ("CREDITS_ANALYSIS_MAX_RESPONSE_MB", "0", "max_response_mb"),
+        ("CREDITS_ANALYSIS_MAX_RESPONSE_MB", "inf", "max_response_mb"),
+        ("CREDITS_ANALYSIS_REQUEST_DEADLINE", "nan", "request_deadline"),
+        ("CREDITS_ANALYSIS_REQUEST_DEADLINE", "-1", "request_deadline"),
+        ("CREDITS_ANALYSIS_MAX_RETRY_TIME", "inf", "max_retry_time"),
+        ("CREDITS_ANALYSIS_MAX_RETRY_TIME", "0", "max_retry_time"),
     ],
 )
 def test_values_that_parse_but_mean_nothing_are_refused(

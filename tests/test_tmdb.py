@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
+import gzip
 import json
 import logging
 import signal
@@ -14,11 +16,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
 
+from credits_analysis import tmdb as tmdb_module
 from credits_analysis._sync import run_sync
+from credits_analysis.config import Settings
 from credits_analysis.errors import (
     AuthError,
     BadResponseError,
@@ -226,22 +231,36 @@ def test_retry_after_header_parsing(value: str | None, seconds: float | None) ->
 
 
 @pytest.mark.parametrize(
-    ("fault", "needle"),
+    ("fault", "needle", "requests"),
     [
-        (Fault(200, body=HTML_503, headers=HTML), "not JSON"),
-        (Fault(truncate=True), "not JSON"),
-        (Fault(200, body=b"[1, 2]"), "JSON list, not an object"),
-        (Fault(200, body=b""), "empty body"),
+        (Fault(200, body=HTML_503, headers=HTML), "not JSON", 2),
+        (Fault(truncate=True), "not JSON", 2),
+        (Fault(200, body=b""), "empty body", 2),
+        (Fault(200, body=b"[1, 2]"), "JSON list, not an object", 1),
+        (Fault(200, body=b"[" * 100_000 + b"]" * 100_000), "nested too deeply", 1),
     ],
-    ids=["html", "truncated", "list", "empty"],
+    ids=["html", "truncated", "empty", "list", "deeply-nested"],
 )
-def test_bad_2xx_bodies_are_bad_responses_not_retried(
-    fake_tmdb: FakeTMDB, fault: Fault, needle: str
+def test_bad_2xx_bodies_are_bad_responses_retried_once_if_they_do_not_parse(
+    fake_tmdb: FakeTMDB, fault: Fault, needle: str, requests: int
 ) -> None:
     fake_tmdb.inject("tv/1399", fault)
     with pytest.raises(BadResponseError, match=needle) as caught:
-        get(fake_tmdb, "tv/1399")
-    assert "TMDB_API_BASE_URL" in str(caught.value)
+        get(fake_tmdb, "tv/1399", max_retries=5)
+    assert "TMDB_API_BASE_URL" in str(caught.value) and "bug" not in str(caught.value)
+    assert fake_tmdb.count() == requests
+
+
+def test_one_off_truncated_answer_is_retried(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject(SEASON_1, Fault(truncate=True, times=1))
+    assert len(get(fake_tmdb, SEASON_1).payload["cast"]) > 0
+    assert fake_tmdb.count() == 2
+
+
+def test_no_retry_of_a_bad_body_when_retries_are_off(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject(SEASON_1, Fault(truncate=True, times=1))
+    with pytest.raises(BadResponseError, match="not JSON"):
+        get(fake_tmdb, SEASON_1, max_retries=0)
     assert fake_tmdb.count() == 1
 
 
@@ -282,13 +301,17 @@ BROKEN_GZIP = Fault(200, body=b"not gzip at all", headers={"Content-Encoding": "
 
 
 def get_many(
-    transport: httpx.AsyncBaseTransport, paths: list[str], **options: Any
+    transport: httpx.AsyncBaseTransport,
+    paths: list[str],
+    settings: Settings | None = None,
+    **options: Any,
 ) -> dict[str, TMDBResponse | TMDBError]:
     """AsyncTMDBClient.get_many through ``transport``, with millisecond backoff."""
 
     async def go() -> dict[str, TMDBResponse | TMDBError]:
-        settings = fake_settings()
-        async with AsyncTMDBClient(settings, transport=transport, retry=FAST_RETRY) as client:
+        async with AsyncTMDBClient(
+            settings or fake_settings(), transport=transport, retry=FAST_RETRY
+        ) as client:
             return await client.get_many(paths, **options)
 
     return asyncio.run(go())
@@ -496,3 +519,204 @@ class ThreadSpy:
             return await inner.handle_async_request(request)
 
         self.transport = httpx.MockTransport(handle)
+
+
+# --- hostile servers: size, deadlines, waits ---
+
+#: A small JSON object that a trickling server takes seconds to send.
+SMALL = b'{"id": 1399, "name": "Game of Thrones", "seasons": []}'
+
+
+def zeros_gzip(megabytes: int) -> bytes:
+    """A gzip stream that decompresses to ``megabytes`` MB of spaces (a few kB on the wire)."""
+    return gzip.compress(b" " * (megabytes * 1_000_000), compresslevel=9)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(200, body=zeros_gzip(3), headers={"Content-Encoding": "gzip"}),
+        Fault(200, body=b" " * 1_500_000 + b"{}"),
+    ],
+    ids=["gzip-bomb", "plain"],
+)
+def test_body_larger_than_allowed_fails_that_path_and_is_not_retried(
+    fake_tmdb: FakeTMDB, fault: Fault
+) -> None:
+    fake_tmdb.inject(SEASON_1, fault)
+    results = get_many(
+        fake_tmdb.transport(), [SEASON_1, "tv/1399"], fake_settings(max_response_mb=1)
+    )
+    error = results[SEASON_1]
+    assert isinstance(error, BadResponseError)
+    assert "over the 1 MB allowed (CREDITS_ANALYSIS_MAX_RESPONSE_MB)" in str(error)
+    assert isinstance(results["tv/1399"], TMDBResponse)
+    assert fake_tmdb.count(SEASON_1) == 1
+
+
+def test_body_within_the_size_allowed_is_read_whole(fake_tmdb: FakeTMDB) -> None:
+    body = json.dumps({"id": 1399, "padding": "x" * 900_000}).encode()
+    fake_tmdb.inject(
+        "tv/1399", Fault(200, body=gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    )
+    assert get(fake_tmdb, "tv/1399", max_response_mb=1).body == body
+
+
+@pytest.mark.parametrize("endless", [True, False], ids=["endless-chunked", "announced-too-big"])
+def test_endless_or_announced_too_big_body_on_a_socket_fails_fast(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB, endless: bool
+) -> None:
+    fault = Fault(endless=True) if endless else Fault(200, body=b" " * 3_000_000 + b"{}")
+    fake_tmdb.inject("tv/1399", fault)
+    settings = fake_settings(fake_tmdb_url, max_response_mb=2)
+    with pytest.raises(BadResponseError, match="over the 2 MB allowed"):
+        TMDBClient(settings, retry=FAST_RETRY).get("tv/1399")
+    assert fake_tmdb.count() == 1
+
+
+def test_error_body_is_read_only_as_far_as_its_message(fake_tmdb: FakeTMDB) -> None:
+    message = "Service offline. " + "x" * 5_000_000
+    body = json.dumps({"status_code": 9, "status_message": message}).encode()
+    fake_tmdb.inject("tv/1399", Fault(503, body=body))
+    with pytest.raises(ServerError) as caught:
+        get(fake_tmdb, "tv/1399", max_retries=0)
+    assert len(str(caught.value)) < 1000  # the message did not parse, cut at 64 kB: not quoted
+    assert "HTTP 503" in str(caught.value)
+
+
+def test_long_server_message_is_quoted_cut_short(fake_tmdb: FakeTMDB) -> None:
+    message = "Service offline. " + "x" * 20_000
+    body = json.dumps({"status_code": 9, "status_message": message}).encode()
+    fake_tmdb.inject("tv/1399", Fault(503, body=body))
+    with pytest.raises(ServerError, match=r"TMDB code 9: Service offline\. xxx") as caught:
+        get(fake_tmdb, "tv/1399", max_retries=0)
+    assert len(str(caught.value)) < 1000
+
+
+@pytest.mark.parametrize("trickled", ["body", "headers"])
+def test_trickling_server_is_cut_off_at_the_request_deadline(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB, trickled: str
+) -> None:
+    # One byte every 0.05 s: no read ever waits the 2 s timeout, yet the answer takes seconds.
+    body = SMALL if trickled == "body" else b"{}"
+    headers = {} if trickled == "body" else {"X-Padding": "p" * 60}
+    fake_tmdb.inject("tv/1399", Fault(200, body=body, headers=headers, trickle=0.05))
+    settings = fake_settings(fake_tmdb_url, timeout=2.0, request_deadline=0.5, max_retries=0)
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="CREDITS_ANALYSIS_REQUEST_DEADLINE") as caught:
+        TMDBClient(settings, retry=FAST_RETRY).get("tv/1399")
+    assert "no complete answer within 0.5 s" in str(caught.value)
+    assert time.monotonic() - started < 5  # the whole answer would take over 6 s
+
+
+def test_trickled_answer_within_the_deadline_succeeds(
+    fake_tmdb_url: str, fake_tmdb: FakeTMDB
+) -> None:
+    fake_tmdb.inject("tv/1399", Fault(200, body=b"{}", trickle=0.001))
+    settings = fake_settings(fake_tmdb_url, request_deadline=30)
+    assert TMDBClient(settings).get("tv/1399").payload == {}
+
+
+def test_wait_longer_than_the_time_left_fails_at_once_saying_why(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(429, headers={"Retry-After": "4"}))
+    started = time.monotonic()
+    with pytest.raises(RateLimitedError, match="CREDITS_ANALYSIS_MAX_RETRY_TIME") as caught:
+        get(fake_tmdb, "tv/1399", max_retries=5, max_retry_time=1.0)
+    assert "after 1 attempt" in str(caught.value) and "the 4 s wait" in str(caught.value)
+    assert fake_tmdb.count() == 1
+    assert time.monotonic() - started < 3
+
+
+def test_retries_stop_when_the_time_allowed_runs_out(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(503, headers={"Retry-After": "0.3"}))
+    with pytest.raises(ServerError, match="CREDITS_ANALYSIS_MAX_RETRY_TIME"):
+        get(fake_tmdb, "tv/1399", max_retries=50, max_retry_time=1.0)
+    assert 2 <= fake_tmdb.count() <= 5  # 0.3 s apart within 1 s; never the 51 attempts
+
+
+def test_long_wait_is_announced_as_a_warning_and_to_on_wait(
+    fake_tmdb: FakeTMDB, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tmdb_module, "ANNOUNCED_WAIT", 0.05)  # so the test waits 0.1 s, not 2
+    fake_tmdb.inject("tv/1399", Fault(429, headers={"Retry-After": "0.1"}, times=1))
+    waits: list[tuple[str, float, str]] = []
+    caplog.set_level(logging.WARNING, logger="credits_analysis.tmdb")
+    results = get_many(fake_tmdb.transport(), ["tv/1399"], on_wait=lambda *w: waits.append(w))
+    assert isinstance(results["tv/1399"], TMDBResponse)
+    assert waits == [("tv/1399", 0.1, "HTTP 429, TMDB code 25: " + ERRORS_429)]
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    message = record.getMessage()
+    assert "waiting 0 s, as the server asked (until " in message
+    assert "before attempt 2 of 3 (Ctrl-C stops)" in message and "HTTP 429" in message
+
+
+ERRORS_429 = "Your request count (41) is over the allowed limit of 40."
+
+
+@pytest.mark.parametrize(
+    "location", ["javascript:alert(document.cookie)", "http://[bad", "data:text/html,<b>x</b>"]
+)
+def test_redirect_to_a_hostile_or_broken_address_is_refused(
+    fake_tmdb: FakeTMDB, location: str
+) -> None:
+    fake_tmdb.inject("tv/1399", Fault(302, body=b"", headers={"Location": location}))
+    results = get_many(fake_tmdb.transport(), ["tv/1399"])
+    error = results["tv/1399"]
+    assert isinstance(error, ClientRequestError), error
+    assert "redirects are never followed" in str(error) and "bug" not in str(error)
+    assert fake_tmdb.count() == 1
+
+
+def test_cut_short_gzip_stream_is_called_that_not_an_empty_body(fake_tmdb: FakeTMDB) -> None:
+    cut = gzip.compress(SMALL)[:10]  # the gzip header alone
+    fake_tmdb.inject("tv/1399", Fault(200, body=cut, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(BadResponseError, match="gzip stream that decodes to nothing") as caught:
+        get(fake_tmdb, "tv/1399")
+    assert "damaged or cut short" in str(caught.value)
+    assert "empty body" not in str(caught.value)
+
+
+# --- token echoes ---
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("echo", "start", "end"),
+    [
+        (TOKEN[:13], 0, 13),
+        (TOKEN[9:30], 0, 21),
+        (b64(TOKEN), 0, -4),
+        # "Bearer " is 7 bytes: 8 characters of its own, then one group mixing it and the token.
+        (b64(f"Bearer {TOKEN}"), 12, -4),
+        (b64(f"x:{TOKEN}"), 4, -4),
+        (base64.urlsafe_b64encode(TOKEN.encode()).decode(), 0, -4),
+        (quote(f"Bearer {TOKEN}", safe=""), 9, None),
+        (quote_plus(TOKEN), 0, None),
+    ],
+    ids=["prefix", "middle", "b64", "b64-bearer", "b64-basic", "b64-urlsafe", "url", "url-plus"],
+)
+def test_pieces_and_encodings_of_the_token_are_scrubbed(
+    fake_tmdb: FakeTMDB, echo: str, start: int, end: int | None
+) -> None:
+    said = json.dumps({"status_code": 9, "status_message": f"you sent {echo} to us"}).encode()
+    fake_tmdb.inject("tv/1399", Fault(503, body=said))
+    fake_tmdb.inject("tv/1396", Fault(200, body=f"<p>{echo}</p>".encode(), headers=HTML))
+    for path, error in [("tv/1399", ServerError), ("tv/1396", BadResponseError)]:
+        with pytest.raises(error) as caught:
+            get(fake_tmdb, path, max_retries=0)
+        text = str(caught.value)
+        assert "<token>" in text
+        secret = echo[start:end]  # what carries the token alone (b64: not the padded end)
+        for i in range(len(secret) - 7):
+            assert secret[i : i + 8] not in text, secret[i : i + 8]
+
+
+def test_final_network_error_keeps_the_httpx_error_as_its_cause(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.inject("tv/1399", Fault(disconnect=True))
+    with pytest.raises(NetworkError) as caught:
+        get(fake_tmdb, "tv/1399", max_retries=1)
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
