@@ -25,6 +25,7 @@ from credits_analysis import __version__
 from credits_analysis._files import write_all_atomically
 from credits_analysis.cache import RawCache
 from credits_analysis.config import DEFAULT_BASE_URL, Settings
+from credits_analysis.corpus.cli import add_corpus
 from credits_analysis.errors import ConfigError, CreditsAnalysisError, PartialLoadWarning
 from credits_analysis.load import SeriesCredits, load_series
 from credits_analysis.wording import failures_by_reason, seasons_phrase
@@ -343,6 +344,7 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_cache,
     _add_report,
     _add_demo,
+    add_corpus,
 )
 
 

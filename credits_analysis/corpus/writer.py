@@ -75,7 +75,7 @@ class CorpusWriter:
         tables, manifest = batch_rows(outcomes, batch=batch, now=now)
         for table, rows in tables.items():
             self._write_partitions(table, rows, batch)
-        _write_parquet(manifest, manifest_dir(self.root) / part_name(batch))
+        _commit_manifest(manifest, manifest_dir(self.root) / part_name(batch))
         return batch
 
     def recover(self) -> int:
@@ -143,7 +143,7 @@ class CorpusWriter:
             series.schema.get_field_index("batch"), "batch", pa.array(batches, pa.int64())
         )
         path = manifest_dir(self.root) / part_name(batch)
-        _write_parquet(rows.cast(MANIFEST_SCHEMA), path)
+        _commit_manifest(rows.cast(MANIFEST_SCHEMA), path)
         for old in committed.files:
             if old != path:
                 old.unlink(missing_ok=True)
@@ -180,14 +180,25 @@ def _live_rows(file: DataFile, committed: Committed) -> pa.Table:
     return rows.filter(pc.is_in(rows["series_id"], value_set=live))
 
 
-def _write_parquet(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` through a temporary name, flushed to disk, then renamed."""
+def _commit_manifest(rows: pa.Table, path: Path) -> None:
+    """Make every data file written so far durable, then the manifest that commits them.
+
+    One ``sync`` for the hundreds of small files of a batch costs what one ``fsync`` does;
+    only then may the manifest name them, or a power cut could commit files still in memory.
+    """
+    os.sync()
+    _write_parquet(rows, path, durable=True)
+
+
+def _write_parquet(table: pa.Table, path: Path, *, durable: bool = False) -> None:
+    """Write ``table`` to ``path`` through a temporary name, renamed once complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}{TEMPORARY_SUFFIX}")
     try:
         pq.write_table(table, temporary, compression=_COMPRESSION)
-        with temporary.open("rb+") as handle:
-            os.fsync(handle.fileno())
+        if durable:
+            with temporary.open("rb+") as handle:
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
