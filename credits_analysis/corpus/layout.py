@@ -6,12 +6,11 @@
     DIR/.lock                                        held by the one build or refresh at work
     DIR/{table}/series_bucket={b}/part-{batch}.parquet   data, b = series_id % 64
     DIR/_manifest/part-{batch}.parquet               which series each batch committed
-    DIR/_schema/{table}.parquet                      an empty file with the table's schema
 
 Partitioning on ``series_id % 64`` keeps the folder count fixed (64 per table) whatever the
 number of series, spreads series evenly, and sends a series' rows to one folder, so a refresh
 or a compaction rewrites few files. Names starting with ``.`` or ``_`` (temporary files, the
-manifest, the schemas) are skipped by pyarrow, Spark and Polars dataset readers, so a table
+manifest) are skipped by pyarrow, Spark and Polars dataset readers, so a table
 folder reads as a plain hive-partitioned dataset.
 """
 
@@ -35,6 +34,7 @@ __all__ = [
     "SCHEMAS",
     "TABLES",
     "DataFile",
+    "batch_of",
     "bucket_of",
     "data_files",
     "manifest_dir",
@@ -131,10 +131,6 @@ def table_dir(root: Path, table: str) -> Path:
 
 def manifest_dir(root: Path) -> Path:
     return root / "_manifest"
-
-
-def schema_file(root: Path, table: str) -> Path:
-    return root / "_schema" / f"{table}.parquet"
 
 
 def part_name(batch: int) -> str:

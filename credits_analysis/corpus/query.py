@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from credits_analysis.config import MAX_CACHE_AGE
-from credits_analysis.corpus.layout import SCHEMAS, TABLES, DataFile, data_files, schema_file
+from credits_analysis.corpus.layout import SCHEMAS, TABLES, DataFile, data_files
 from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import read_meta
 from credits_analysis.errors import ConfigError
@@ -67,15 +67,18 @@ def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyCon
         database = scratch / "views.duckdb"
         with duckdb.connect(database) as setup:
             for table in TABLES:
-                setup.execute(
-                    f"CREATE VIEW {_quote(table)} AS {_view_sql(root, table, files[table])}"
-                )
+                if files[table]:
+                    view = _view_sql(table, files[table])
+                    setup.execute(f"CREATE VIEW {_quote(table)} AS {view}")
+                else:
+                    # No rows yet: an empty table with the columns and types of the Parquet.
+                    empty = SCHEMAS[table].empty_table()  # noqa: F841 - read by name by DuckDB
+                    setup.execute(f"CREATE TABLE {_quote(table)} AS SELECT * FROM empty")
         connection = duckdb.connect(database, read_only=True)
     finally:
         # The open connection keeps the file readable; nothing is left behind on disk.
         shutil.rmtree(scratch, ignore_errors=True)
-    readable = [str(schema_file(root, t)) for t in TABLES]
-    readable += [str(f.path) for entries in files.values() for f, _ in entries]
+    readable = [str(f.path) for entries in files.values() for f, _ in entries]
     connection.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in readable)}]")
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")
@@ -113,7 +116,7 @@ def _shown_series(committed: Committed, now: datetime) -> frozenset[int]:
     )
 
 
-def _view_sql(root: Path, table: str, files: list[tuple[DataFile, frozenset[int] | None]]) -> str:
+def _view_sql(table: str, files: list[tuple[DataFile, frozenset[int] | None]]) -> str:
     columns = ", ".join(_quote(c) for c in SCHEMAS[table].names)
     whole = [f.path for f, keep in files if keep is None]
     parts = []
@@ -123,8 +126,6 @@ def _view_sql(root: Path, table: str, files: list[tuple[DataFile, frozenset[int]
         if keep is not None:
             ids = ", ".join(str(s) for s in sorted(keep))
             parts.append(f"SELECT {columns} FROM {_read([file.path])} WHERE series_id IN ({ids})")
-    if not parts:
-        parts.append(f"SELECT {columns} FROM {_read([schema_file(root, table)])}")
     return " UNION ALL ".join(parts)
 
 

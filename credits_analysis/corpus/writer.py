@@ -39,7 +39,6 @@ from credits_analysis.corpus.layout import (
     data_files,
     manifest_dir,
     part_name,
-    schema_file,
     table_dir,
 )
 from credits_analysis.corpus.manifest import Committed, read_committed
@@ -61,12 +60,9 @@ class CorpusWriter:
         self._next_batch = max(committed.latest_batch, on_disk) + 1
 
     def initialise(self) -> None:
-        """Create the table folders and the empty schema files (idempotent)."""
+        """Create the table and manifest folders (idempotent)."""
         for table in TABLES:
             table_dir(self.root, table).mkdir(parents=True, exist_ok=True)
-            path = schema_file(self.root, table)
-            if not path.exists():
-                _write_parquet(SCHEMAS[table].empty_table(), path)
         manifest_dir(self.root).mkdir(parents=True, exist_ok=True)
 
     def commit(self, outcomes: Sequence[SeriesOutcome], *, now: datetime) -> int:
@@ -81,10 +77,14 @@ class CorpusWriter:
     def recover(self) -> int:
         """Delete temporary files and data files no view reads; return how many."""
         removed = 0
-        for folder in [manifest_dir(self.root), *(table_dir(self.root, t) for t in TABLES)]:
-            for path in folder.rglob(f".*{TEMPORARY_SUFFIX}"):
-                path.unlink(missing_ok=True)
-                removed += 1
+        leftovers = [
+            *self.root.glob(f".*{TEMPORARY_SUFFIX}"),  # corpus.json's
+            *manifest_dir(self.root).glob(f".*{TEMPORARY_SUFFIX}"),
+            *(p for t in TABLES for p in table_dir(self.root, t).rglob(f".*{TEMPORARY_SUFFIX}")),
+        ]
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+            removed += 1
         committed = read_committed(self.root)
         for file in data_files(self.root):
             if committed.visibility(file) == "none":
