@@ -110,6 +110,7 @@ class CorpusWriter:
         )
         if not untidy:
             self._compact_manifest(committed, {}, committed.latest_batch)
+            self.recover()  # files whose every series a later batch replaced
             return 0
         batch = self._take_batch()
         moved: dict[int, int] = {}
