@@ -48,11 +48,14 @@ _PART = re.compile(r"part-(?P<batch>\d+)\.parquet")
 
 
 def _from_pandas(columns: Mapping[str, object]) -> pa.Schema:
-    """The Parquet schema of an in-memory table; categoricals are stored as their labels."""
+    """The Parquet schema of an in-memory table: categoricals stored as their labels, and
+    text as ``string`` (pandas' strings map to ``large_string``, which not every engine that
+    reads the files takes)."""
     schema = pa.Schema.from_pandas(empty_frame(columns), preserve_index=False)
-    fields = [
-        pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema
-    ]
+    fields = []
+    for f in schema:
+        kind = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
+        fields.append(pa.field(f.name, pa.string() if pa.types.is_large_string(kind) else kind))
     return pa.schema(fields)
 
 

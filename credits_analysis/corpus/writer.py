@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from credits_analysis._files import TEMPORARY_SUFFIX
@@ -150,15 +151,38 @@ class CorpusWriter:
                 old.unlink(missing_ok=True)
 
     def _write_partitions(self, table: str, rows: pa.Table, batch: int) -> None:
+        """Write ``rows`` as one file per partition: hidden temporary names, then renamed.
+
+        pyarrow's dataset writer writes every partition in one call, into the partition
+        folders themselves (made once), so a commit costs no folder creation or removal.
+        """
         if not len(rows):
             return
-        buckets = pc.bit_wise_and(rows["series_id"], BUCKETS - 1)
-        for bucket in sorted(set(buckets.to_pylist())):
-            part = rows.filter(pc.equal(buckets, bucket))
-            keys = [k for k in ("series_id", "season_number") if k in part.column_names]
-            part = part.sort_by([(k, "ascending") for k in keys])
-            folder = table_dir(self.root, table) / f"{PARTITION_KEY}={bucket}"
-            _write_parquet(part, folder / part_name(batch))
+        keys = [k for k in ("series_id", "season_number") if k in rows.column_names]
+        rows = rows.sort_by([(k, "ascending") for k in keys])
+        buckets = pc.bit_wise_and(rows["series_id"], BUCKETS - 1)  # series_id % 64, ids > 0
+        written: list[str] = []
+        hidden = f".{part_name(batch)}.{uuid.uuid4().hex}-{{i}}{TEMPORARY_SUFFIX}"
+        try:
+            ds.write_dataset(
+                rows.append_column(PARTITION_KEY, buckets),
+                table_dir(self.root, table),
+                format="parquet",
+                partitioning=ds.partitioning(
+                    pa.schema([(PARTITION_KEY, pa.int64())]), flavor="hive"
+                ),
+                basename_template=hidden,
+                file_options=ds.ParquetFileFormat().make_write_options(compression=_COMPRESSION),
+                preserve_order=True,
+                existing_data_behavior="overwrite_or_ignore",
+                file_visitor=lambda file: written.append(file.path),
+            )
+            for path in map(Path, written):
+                os.replace(path, path.with_name(part_name(batch)))
+        except BaseException:
+            for path in written:
+                Path(path).unlink(missing_ok=True)
+            raise
 
     def _take_batch(self) -> int:
         batch = self._next_batch
