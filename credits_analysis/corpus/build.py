@@ -117,22 +117,44 @@ def build(
     with writing(Path(path), settings.language) as (root, meta, writer):
         committed = set(read_committed(root).series["series_id"].to_pylist())
         todo = [i for i in ids if i not in committed]
-        started = datetime.now(UTC)
-        result = fetch_into(
-            writer,
-            todo,
-            settings,
-            refresh=False,
-            progress=progress,
-            max_in_flight=max_in_flight,
-            batch_size=batch_size,
-            commit_seconds=commit_seconds,
-            transport=transport,
-            retry=retry,
+        options = FetchOptions(
+            progress, max_in_flight, batch_size, commit_seconds, transport, retry
         )
-        writer.compact()
-        write_meta(root, replace(meta, last_build=started))
+        result = update(writer, meta, todo, settings, refresh=False, options=options)
     return replace(result, skipped=len(ids) - len(todo))
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How a build or refresh fetches and commits (see :func:`build` for each)."""
+
+    progress: bool | None
+    max_in_flight: int | None
+    batch_size: int
+    commit_seconds: float
+    transport: httpx.AsyncBaseTransport | None
+    retry: RetryPolicy | None
+
+
+def update(
+    writer: CorpusWriter,
+    meta: CorpusMeta,
+    series_ids: list[int],
+    settings: Settings,
+    *,
+    refresh: bool,
+    options: FetchOptions,
+    started: datetime | None = None,
+) -> BuildResult:
+    """Fetch and commit ``series_ids``, compact, and record the build as started at ``started``.
+
+    What finished is committed whatever happens; the build is recorded only once it is done.
+    """
+    started = started or datetime.now(UTC)
+    result = fetch_into(writer, series_ids, settings, refresh=refresh, options=options)
+    writer.compact()
+    write_meta(writer.root, replace(meta, last_build=started))
+    return result
 
 
 @contextlib.contextmanager
@@ -189,17 +211,12 @@ def fetch_into(
     settings: Settings,
     *,
     refresh: bool,
-    progress: bool | None,
-    max_in_flight: int | None,
-    batch_size: int,
-    commit_seconds: float,
-    transport: httpx.AsyncBaseTransport | None,
-    retry: RetryPolicy | None,
+    options: FetchOptions,
 ) -> BuildResult:
     """Load ``series_ids`` and commit them in batches; what finished is committed on any exit."""
-    if batch_size < 1 or not commit_seconds > 0:
+    if options.batch_size < 1 or not options.commit_seconds > 0:
         raise ConfigError("batch_size must be >= 1 and commit_seconds > 0")
-    show = sys.stderr.isatty() if progress is None else progress
+    show = sys.stderr.isatty() if options.progress is None else options.progress
     loaded: list[int] = []
     failed: list[int] = []
     partial = requests = 0
@@ -224,9 +241,9 @@ def fetch_into(
                 settings=settings,
                 refresh=refresh,
                 progress=False,
-                max_in_flight=max_in_flight,
-                transport=transport,
-                retry=retry,
+                max_in_flight=options.max_in_flight,
+                transport=options.transport,
+                retry=options.retry,
             ):
                 buffer.append(outcome)
                 requests += outcome.requests
@@ -237,7 +254,8 @@ def fetch_into(
                     partial += bool(outcome.credits.failures)
                 for caught in outcome.warnings:
                     logger.debug("series %d: %s", outcome.series_id, caught.message)
-                if len(buffer) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
+                due = time.monotonic() - last_commit >= options.commit_seconds
+                if len(buffer) >= options.batch_size or due:
                     commit()
                 bar.set_postfix_str(
                     f"{requests / max(time.monotonic() - start, 1e-9):.1f} requests/s", False

@@ -9,10 +9,9 @@ from pathlib import Path
 import httpx
 
 from credits_analysis.config import Settings
-from credits_analysis.corpus.build import BuildResult, fetch_into, writing
+from credits_analysis.corpus.build import BuildResult, FetchOptions, update, writing
 from credits_analysis.corpus.changes import changed_series
 from credits_analysis.corpus.manifest import read_committed
-from credits_analysis.corpus.meta import write_meta
 from credits_analysis.corpus.status import due_series
 from credits_analysis.tmdb import RetryPolicy
 
@@ -76,18 +75,8 @@ def refresh(
             )
             due |= changed & set(known)
         todo = [s for s in known if s in due]
-        result = fetch_into(
-            writer,
-            todo,
-            settings,
-            refresh=True,
-            progress=progress,
-            max_in_flight=max_in_flight,
-            batch_size=batch_size,
-            commit_seconds=commit_seconds,
-            transport=transport,
-            retry=retry,
+        options = FetchOptions(
+            progress, max_in_flight, batch_size, commit_seconds, transport, retry
         )
-        writer.compact()
-        write_meta(root, replace(meta, last_build=now))
+        result = update(writer, meta, todo, settings, refresh=True, options=options, started=now)
     return replace(result, skipped=len(known) - len(todo))

@@ -18,6 +18,7 @@ from credits_analysis.cache import RawCache, details_path, season_credits_path
 from credits_analysis.corpus.manifest import read_committed
 from tests.corpus.served import Served, serve
 from tests.fake_tmdb import TOKEN, FakeTMDB, Reply, error_body, fake_settings
+from tests.test_cli import _KILL_AT_REPLACE as KILL_AT_REPLACE
 
 
 def env(base_url: str, **extra: str) -> dict[str, str]:
@@ -120,23 +121,15 @@ def test_build_killed_mid_way_resumes_without_requesting_committed_series(
     assert sorted(assert_whole_series_once(root, served)) == ids
 
 
-# Runs the CLI with os.replace patched to SIGKILL the process at its N-th call (and report the
-# number of calls when it is not killed): every commit renames its data files, then its
-# manifest; compaction renames its files, then its manifest.
-_KILL_AT_REPLACE = """
-import atexit, os, signal, sys
-real_replace, calls = os.replace, 0
-def replace(src, dst):
-    global calls
-    calls += 1
-    if calls == int(os.environ["KILL_AT_REPLACE"]):
-        os.kill(os.getpid(), signal.SIGKILL)
-    real_replace(src, dst)
-os.replace = replace
-atexit.register(lambda: print(f"replaces={calls}", file=sys.stderr))
-from credits_analysis.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
+# The CLI with os.replace patched to SIGKILL the process at its N-th call (see tests/test_cli.py),
+# reporting the number of calls when it is not killed. Every commit renames its data files, then
+# its manifest; compaction renames its files, then its manifest.
+_KILL_AT_REPLACE = KILL_AT_REPLACE.replace(
+    "from credits_analysis.cli import main",
+    "import atexit\n"
+    'atexit.register(lambda: print(f"replaces={calls}", file=sys.stderr))\n'
+    "from credits_analysis.cli import main",
+)
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9, 1.0])
