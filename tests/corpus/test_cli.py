@@ -81,6 +81,7 @@ def test_sql_prints_tables_csv_json_and_writes_parquet(
         "DROP VIEW crew",
         "SELECT 1; CREATE TABLE mine (a INT)",
         "ATTACH '{out}' AS other",
+        "EXPLAIN ANALYZE COPY series TO '{out}'",
     ],
 )
 def test_sql_that_writes_is_refused_and_writes_nothing(
