@@ -46,7 +46,7 @@ from credits_analysis.search import discover_series, search_series
 from credits_analysis.tidy import cast_roles, crew_jobs, seasons
 
 if TYPE_CHECKING:
-    from credits_analysis import analysis, charts, demo, describe, report, samples, wording
+    from credits_analysis import analysis, charts, corpus, demo, describe, report, samples, wording
 
 __all__ = [
     "AmbiguousSeriesError",
@@ -75,6 +75,7 @@ __all__ = [
     "analysis",
     "cast_roles",
     "charts",
+    "corpus",
     "crew_jobs",
     "demo",
     "describe",
@@ -94,6 +95,7 @@ __all__ = [
 # Submodules with heavy imports (plotly, nbconvert) load on first attribute access, so the CLI
 # and `import credits_analysis` stay fast.
 _LAZY_SUBMODULES = {"analysis", "charts", "demo", "describe", "report", "samples", "wording"}
+_LAZY_SUBMODULES.add("corpus")  # DuckDB and pyarrow: the many-series Parquet corpus
 
 
 def __dir__() -> list[str]:

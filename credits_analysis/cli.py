@@ -35,6 +35,7 @@ from credits_analysis.cli_search import (
     series_reference,
 )
 from credits_analysis.config import DEFAULT_BASE_URL, Settings
+from credits_analysis.corpus.cli import add_corpus
 from credits_analysis.errors import (
     ConfigError,
     CreditsAnalysisError,
@@ -491,6 +492,7 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_search,
     add_discover,
     add_lab_command,
+    add_corpus,
 )
 
 

@@ -320,9 +320,12 @@ async def _gather_many(
         remaining = iter(series_ids)
         exhausted = False
         pending: set[asyncio.Task[_Gathered]] = set()
+        # The first series goes alone: a rejected token or a dead server then costs one
+        # series' requests, not ``limit`` series' worth.
+        started = False
         try:
             while True:
-                while not exhausted and len(pending) < limit:
+                while not exhausted and len(pending) < (limit if started else 1):
                     series_id = next(remaining, None)
                     if series_id is None:
                         exhausted = True
@@ -332,6 +335,7 @@ async def _gather_many(
                 if not pending:
                     return
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                started = True
                 for task in done:
                     yield task.result()
         finally:

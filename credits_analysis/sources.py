@@ -409,7 +409,6 @@ class Sources:
         self, series_id: int, paths: list[str], ledger: Ledger, progress: bool | None
     ) -> dict[str, TMDBResponse | TMDBError]:
         client = await self._open_client()
-        ledger.requests += len(paths)
         bar = None
         if progress if progress is not None else len(paths) > 1:
             # Imported here: in a kernel without ipywidgets tqdm.auto warns on import, which
@@ -426,6 +425,9 @@ class Sources:
                 bar.set_postfix_str("", refresh=False)
                 bar.update()
 
+        def on_attempt(path: str) -> None:
+            ledger.requests += 1
+
         def on_wait(path: str, seconds: float, why: str) -> None:
             # A bar standing still for minutes looks hung; say what it waits for.
             if bar is not None:
@@ -433,7 +435,11 @@ class Sources:
 
         try:
             return await client.get_many(
-                paths, language=self.language, on_result=on_result, on_wait=on_wait
+                paths,
+                language=self.language,
+                on_result=on_result,
+                on_wait=on_wait,
+                on_attempt=on_attempt,
             )
         finally:
             if bar is not None:

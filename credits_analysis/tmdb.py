@@ -326,6 +326,7 @@ class AsyncTMDBClient:
         language: str | None = None,
         on_result: ResultCallback | None = None,
         on_wait: WaitCallback | None = None,
+        on_attempt: Callable[[str], None] | None = None,
     ) -> dict[str, TMDBResponse | TMDBError]:
         """GET several paths concurrently (within the rate limit); one failure stops no other.
 
@@ -341,6 +342,8 @@ class AsyncTMDBClient:
         on_wait
             Called with ``(api_path, seconds, why)`` before each wait of :data:`ANNOUNCED_WAIT`
             seconds or more between attempts, e.g. to say so on a progress bar.
+        on_attempt
+            Called with ``api_path`` as each attempt is sent (retries too), to count requests.
 
         Returns
         -------
@@ -355,7 +358,7 @@ class AsyncTMDBClient:
 
         async def one(path: str) -> None:
             try:
-                results[path] = await self._get_or_error(path, language, on_wait)
+                results[path] = await self._get_or_error(path, language, on_wait, on_attempt)
                 if on_result is not None:
                     on_result(path, results[path])
             except Exception as exc:
@@ -369,10 +372,14 @@ class AsyncTMDBClient:
         return {path: results[path] for path in paths}
 
     async def _get_or_error(
-        self, path: str, language: str | None, on_wait: WaitCallback | None
+        self,
+        path: str,
+        language: str | None,
+        on_wait: WaitCallback | None,
+        on_attempt: Callable[[str], None] | None,
     ) -> TMDBResponse | TMDBError:
         try:
-            return await self._get(path, language, on_wait=on_wait)
+            return await self._get(path, language, on_wait=on_wait, on_attempt=on_attempt)
         except TMDBError as exc:
             return exc
 
@@ -383,6 +390,7 @@ class AsyncTMDBClient:
         params: Mapping[str, str | int] | None = None,
         *,
         on_wait: WaitCallback | None,
+        on_attempt: Callable[[str], None] | None = None,
     ) -> TMDBResponse:
         """:meth:`get`, telling ``on_wait`` about long waits between attempts."""
         if self._http is None:
@@ -395,6 +403,8 @@ class AsyncTMDBClient:
         attempt = 0
         while True:
             attempt += 1
+            if on_attempt is not None:
+                on_attempt(path)
             try:
                 return await self._attempt(url, shown, path, language, budget)
             except (_Transient, _BadBody) as exc:

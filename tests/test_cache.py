@@ -194,7 +194,7 @@ def test_full_disk_while_writing_either_file_keeps_the_old_entry(
         return real_open(self, mode, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", full_disk)
-    with pytest.raises(OSError, match="(?i)no space"):
+    with pytest.raises(OSError, match=r"(?i)no space"):
         store.write(SEASON, "en-US", NEW_BODY, url=URL)
     monkeypatch.undo()
     entry = store.read(SEASON, "en-US")

@@ -1,0 +1,274 @@
+"""Building a corpus: many series fetched politely into the Parquet dataset, resumably.
+
+Series are loaded through the same path as :func:`~credits_analysis.load.load_series` (raw
+cache, one rate limit for all, bounded in flight) and committed in batches as they finish:
+every ``batch_size`` series or ``commit_seconds``, whichever comes first, so a killed build
+loses at most the series loaded since the last commit, which the raw cache then serves
+without a request. A new build skips every series already committed (loaded or failed; a
+refresh retries failed ones), and compacts the dataset when it is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from filelock import FileLock, Timeout
+
+from credits_analysis.config import Settings
+from credits_analysis.corpus.ids import unique_ids
+from credits_analysis.corpus.manifest import read_committed
+from credits_analysis.corpus.meta import CorpusMeta, read_meta, write_meta
+from credits_analysis.corpus.writer import CorpusWriter
+from credits_analysis.errors import ConfigError
+from credits_analysis.load import SeriesOutcome, iter_series
+from credits_analysis.tmdb import RetryPolicy
+
+__all__ = ["BuildResult", "build"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build or refresh did.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The corpus folder.
+    loaded, failed : tuple[int, ...]
+        Series committed with data, and series that failed as a whole, in this run.
+    skipped : int
+        Series asked for that were already committed.
+    partial : int
+        Loaded series with some seasons failed (recorded in ``failures``).
+    requests : int
+        Network requests made.
+    seconds : float
+        Wall time of the fetching.
+    """
+
+    path: Path
+    loaded: tuple[int, ...]
+    failed: tuple[int, ...]
+    skipped: int
+    partial: int
+    requests: int
+    seconds: float
+
+
+def build(
+    path: Path | str,
+    series_ids: Iterable[int],
+    *,
+    settings: Settings | None = None,
+    language: str | None = None,
+    progress: bool | None = None,
+    max_in_flight: int | None = None,
+    batch_size: int = 200,
+    commit_seconds: float = 30.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+) -> BuildResult:
+    """Fetch ``series_ids`` into the corpus at ``path`` (created if needed), skipping done ones.
+
+    Parameters
+    ----------
+    path
+        The corpus folder: new, empty, or a corpus built in the same language.
+    series_ids
+        Positive TMDB series ids; repeats are fetched once.
+    settings
+        Default :meth:`Settings.from_env`: token, rate limit (``requests_per_second``, shared
+        by all series), connections, cache.
+    language
+        Overrides ``settings.language``; must be the corpus's language.
+    progress
+        A progress bar (series done, requests/s, ETA) on stderr; default when it is a tty.
+    max_in_flight
+        Series loading at once (default ``settings.max_connections``).
+    batch_size, commit_seconds
+        Commit after this many finished series, or this long since the last commit.
+    transport, retry
+        As for :func:`~credits_analysis.load.load_series`.
+
+    Returns
+    -------
+    BuildResult
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is a file, not writable, a corpus in another language, or being built by
+        another process; an id is not a positive number; no token when one is needed.
+    AuthError
+        TMDB rejected the token: the build stops at once (what finished is committed).
+    """
+    settings = (settings or Settings.from_env()).with_overrides(language=language)
+    ids = unique_ids(series_ids)
+    with writing(Path(path), settings.language) as (root, meta, writer):
+        committed = set(read_committed(root).series["series_id"].to_pylist())
+        todo = [i for i in ids if i not in committed]
+        options = FetchOptions(
+            progress, max_in_flight, batch_size, commit_seconds, transport, retry
+        )
+        result = update(writer, meta, todo, settings, refresh=False, options=options)
+    return replace(result, skipped=len(ids) - len(todo))
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How a build or refresh fetches and commits (see :func:`build` for each)."""
+
+    progress: bool | None
+    max_in_flight: int | None
+    batch_size: int
+    commit_seconds: float
+    transport: httpx.AsyncBaseTransport | None
+    retry: RetryPolicy | None
+
+
+def update(
+    writer: CorpusWriter,
+    meta: CorpusMeta,
+    series_ids: list[int],
+    settings: Settings,
+    *,
+    refresh: bool,
+    options: FetchOptions,
+    started: datetime | None = None,
+) -> BuildResult:
+    """Fetch and commit ``series_ids``, compact, and record the build as started at ``started``.
+
+    What finished is committed whatever happens; the build is recorded only once it is done.
+    """
+    started = started or datetime.now(UTC)
+    result = fetch_into(writer, series_ids, settings, refresh=refresh, options=options)
+    writer.compact()
+    write_meta(writer.root, replace(meta, last_build=started))
+    return result
+
+
+@contextlib.contextmanager
+def writing(path: Path, language: str) -> Iterator[tuple[Path, CorpusMeta, CorpusWriter]]:
+    """Hold the corpus lock on ``path`` and yield it ready to write, cleaned of leftovers.
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is a file or cannot be written, another process holds the lock, or the
+        corpus was built in another language than ``language``.
+    """
+    root = path.expanduser().absolute()
+    if root.exists() and not root.is_dir():
+        raise ConfigError(f"{root} is a file, not a corpus folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(root / ".lock", timeout=0)
+        lock.acquire()
+    except Timeout:
+        raise ConfigError(
+            f"another build or refresh is writing {root} right now (it holds {root / '.lock'}); "
+            "wait for it to finish"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot write the corpus folder {root}: {exc.strerror or exc}") from None
+    try:
+        meta = read_meta(root)
+        if meta is None:
+            if any(p.name != ".lock" for p in root.iterdir()):
+                raise ConfigError(
+                    f"{root} is neither empty nor a corpus (no corpus.json); choose a new folder"
+                )
+            meta = CorpusMeta(language=language, created_at=datetime.now(UTC))
+            write_meta(root, meta)
+        elif meta.language != language:
+            raise ConfigError(
+                f"{root} is a corpus in {meta.language}; it cannot take series in {language} "
+                f"(build with --language {meta.language}, or into another folder)"
+            )
+        writer = CorpusWriter(root)
+        writer.initialise()
+        removed = writer.recover()
+        if removed:
+            logger.info("removed %d leftover files of an interrupted build in %s", removed, root)
+        yield root, meta, writer
+    finally:
+        lock.release()
+
+
+def fetch_into(
+    writer: CorpusWriter,
+    series_ids: list[int],
+    settings: Settings,
+    *,
+    refresh: bool,
+    options: FetchOptions,
+) -> BuildResult:
+    """Load ``series_ids`` and commit them in batches; what finished is committed on any exit."""
+    if options.batch_size < 1 or not options.commit_seconds > 0:
+        raise ConfigError("batch_size must be >= 1 and commit_seconds > 0")
+    show = sys.stderr.isatty() if options.progress is None else options.progress
+    loaded: list[int] = []
+    failed: list[int] = []
+    partial = requests = 0
+    buffer: list[SeriesOutcome] = []
+    start = last_commit = time.monotonic()
+
+    def commit() -> None:
+        nonlocal last_commit
+        if buffer:
+            writer.commit(buffer, now=datetime.now(UTC))
+            buffer.clear()
+        last_commit = time.monotonic()
+
+    from tqdm.auto import tqdm
+
+    with tqdm(
+        total=len(series_ids), unit="series", desc="corpus", disable=not show, file=sys.stderr
+    ) as bar:
+        try:
+            for outcome in iter_series(
+                series_ids,
+                settings=settings,
+                refresh=refresh,
+                progress=False,
+                max_in_flight=options.max_in_flight,
+                transport=options.transport,
+                retry=options.retry,
+            ):
+                buffer.append(outcome)
+                requests += outcome.requests
+                if outcome.credits is None:
+                    failed.append(outcome.series_id)
+                else:
+                    loaded.append(outcome.series_id)
+                    partial += bool(outcome.credits.failures)
+                for caught in outcome.warnings:
+                    logger.debug("series %d: %s", outcome.series_id, caught.message)
+                due = time.monotonic() - last_commit >= options.commit_seconds
+                if len(buffer) >= options.batch_size or due:
+                    commit()
+                bar.set_postfix_str(
+                    f"{requests / max(time.monotonic() - start, 1e-9):.1f} requests/s", False
+                )
+                bar.update()
+        finally:
+            commit()
+    return BuildResult(
+        path=writer.root,
+        loaded=tuple(loaded),
+        failed=tuple(failed),
+        skipped=0,
+        partial=partial,
+        requests=requests,
+        seconds=time.monotonic() - start,
+    )

@@ -1,0 +1,289 @@
+"""``credits-analysis corpus build|sql|status|refresh``: the corpus from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+
+from credits_analysis._files import write_atomically
+from credits_analysis.config import MAX_CACHE_AGE, Settings
+from credits_analysis.corpus import query
+from credits_analysis.corpus.build import BuildResult, build
+from credits_analysis.corpus.ids import read_ids
+from credits_analysis.corpus.refresh import refresh
+from credits_analysis.corpus.status import EXPIRY_WARNING, status
+from credits_analysis.errors import ConfigError
+
+__all__ = ["add_corpus"]
+
+#: TMDB's documented ceiling is about 40 requests a second per address.
+MAX_RATE = 40.0
+#: Rows ``--format table`` prints before pointing at csv/json/parquet.
+TABLE_ROWS = 1000
+#: ``--discover`` keys and the :func:`credits_analysis.search.discover_series` argument each sets.
+_DISCOVER_KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "network": ("networks", lambda v: [int(x) for x in v.split("|")]),
+    "genre": ("genres", lambda v: [int(x) for x in v.split("|")]),
+    "country": ("origin_country", str),
+    "language": ("original_language", str),
+    "from": ("first_air_date_from", str),
+    "to": ("first_air_date_to", str),
+    "sort": ("sort_by", str),
+}
+
+
+def add_corpus(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``corpus`` and its four actions."""
+    command = subparsers.add_parser(
+        "corpus",
+        help="fetch many series into a Parquet corpus and query it with SQL",
+        description="A corpus of many series in DIR: hive-partitioned Parquet tables cast, "
+        "crew, seasons, series, creators and failures, queried with DuckDB. Build your own: "
+        "TMDB's terms allow caching for six months and no redistribution.",
+    )
+    actions = command.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    fetching = argparse.ArgumentParser(add_help=False)
+    fetching.add_argument("dir", type=Path, metavar="DIR", help="the corpus folder")
+    fetching.add_argument("--language", help="TMDB language (default en-US); fixed per corpus")
+    fetching.add_argument(
+        "--rate",
+        type=_rate,
+        help=f"requests per second for all series (default 20, max {MAX_RATE:g})",
+    )
+    fetching.add_argument("--connections", type=_positive_int, help="connections (default 8)")
+    fetching.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=200,
+        help="commit every N finished series (default 200; also every 30 s)",
+    )
+    fetching.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    builder = actions.add_parser(
+        "build",
+        parents=[fetching],
+        help="fetch series into DIR (resumes: committed series are skipped)",
+        description="Fetch series into the corpus DIR. Killed and started again, it goes on "
+        "where it stopped. Exit 3 when some series or seasons failed (see the failures view).",
+    )
+    source = builder.add_mutually_exclusive_group(required=True)
+    source.add_argument("--ids", type=_series_id, nargs="+", metavar="ID", help="TMDB series ids")
+    source.add_argument(
+        "--ids-file",
+        type=Path,
+        metavar="FILE",
+        help="one id per line (# comments), or a TMDB daily export tv_series_ids_*.json.gz",
+    )
+    source.add_argument(
+        "--discover",
+        metavar="QUERY",
+        help="TMDB discover filters as key=value words: network=213 genre=18|80 country=US "
+        "language=en from=2015-01-01 to=2019-12-31 sort=popularity.desc",
+    )
+    builder.add_argument(
+        "--min-popularity", type=float, help="with an export file, skip less popular series"
+    )
+    builder.add_argument(
+        "--limit", type=_positive_int, default=100, help="with --discover: how many (default 100)"
+    )
+    builder.set_defaults(handler=_build)
+
+    refresher = actions.add_parser(
+        "refresh",
+        parents=[fetching],
+        help="fetch again what is past its time-to-live or changed on TMDB",
+        description="Fetch again the series past their time-to-live, those that failed, and "
+        "those TMDB's /tv/changes lists since the last build.",
+    )
+    refresher.add_argument(
+        "--no-changes", action="store_true", help="do not ask TMDB's /tv/changes"
+    )
+    refresher.set_defaults(handler=_refresh)
+
+    sql = actions.add_parser(
+        "sql",
+        help="run a read-only SQL query on the corpus",
+        description="Run a SELECT on the views cast, crew, seasons, series, creators and "
+        "failures (DuckDB SQL). Writes are refused.",
+    )
+    sql.add_argument("dir", type=Path, metavar="DIR")
+    sql.add_argument("sql", metavar="SQL", help='e.g. "SELECT count(*) FROM cast"')
+    sql.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
+    sql.add_argument("--out", type=Path, metavar="FILE", help="write there (needed for parquet)")
+    sql.set_defaults(handler=_sql)
+
+    state = actions.add_parser("status", help="what the corpus holds and what is due")
+    state.add_argument("dir", type=Path, metavar="DIR")
+    state.set_defaults(handler=_status)
+
+
+def _build(args: argparse.Namespace, settings: Settings) -> int:
+    if args.min_popularity is not None and args.ids_file is None:
+        raise ConfigError("--min-popularity goes with --ids-file (a TMDB daily export)")
+    if args.ids is not None:
+        ids = args.ids
+    elif args.ids_file is not None:
+        ids = read_ids(args.ids_file, min_popularity=args.min_popularity)
+    else:
+        ids = _discover(args.discover, args.limit, settings)
+    result = build(
+        args.dir,
+        ids,
+        settings=_fetch_settings(args, settings),
+        progress=False if args.no_progress else None,
+        batch_size=args.batch_size,
+    )
+    return _summary(result, "already in the corpus")
+
+
+def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    result = refresh(
+        args.dir,
+        settings=_fetch_settings(args, settings),
+        changes=not args.no_changes,
+        progress=False if args.no_progress else None,
+        batch_size=args.batch_size,
+    )
+    return _summary(result, "not due")
+
+
+def _sql(args: argparse.Namespace, settings: Settings) -> int:
+    if args.format == "parquet" and args.out is None:
+        raise ConfigError("--format parquet needs --out FILE")
+    with query.open(args.dir) as connection:
+        try:
+            query.check_read_only(connection, args.sql)
+            result = connection.sql(args.sql)
+            table = result.to_arrow_table() if result is not None else None
+        except duckdb.Error as exc:
+            raise ConfigError(str(exc)) from None
+    if table is None:
+        return 0
+    data = _render(table, args.format)
+    if args.out is not None:
+        write_atomically(args.out, data)
+        print(f"{args.out}: {table.num_rows} rows", file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    s = status(args.dir, settings=settings)
+    built = f"{s.last_build:%Y-%m-%d %H:%M} UTC" if s.last_build else "never finished"
+    print(f"{s.path} ({s.language}), last build {built}")
+    print(f"series: {s.done} done, {s.failed} failed, {s.stale} past their time-to-live")
+    for table, rows in s.rows.items():
+        print(f"  {table:<9} {rows:>12,} rows")
+    print(f"on disk: {s.bytes_on_disk / 1e6:.1f} MB")
+    if s.oldest_fetch is not None:
+        age = (datetime.now(UTC) - s.oldest_fetch).days
+        print(f"oldest fetch: {s.oldest_fetch:%Y-%m-%d} ({age} days ago)")
+    if s.expired:
+        print(
+            f"warning: {s.expired} series were fetched more than {MAX_CACHE_AGE.days} days ago "
+            "(TMDB's six-month limit) and are no longer shown; run `corpus refresh`",
+            file=sys.stderr,
+        )
+    if s.expiring:
+        print(
+            f"warning: {s.expiring} series reach TMDB's six-month limit within "
+            f"{EXPIRY_WARNING.days} days; run `corpus refresh` to keep them",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _summary(result: BuildResult, skipped: str) -> int:
+    from credits_analysis.cli import EXIT_OK, EXIT_PARTIAL
+
+    print(
+        f"{result.path}: {len(result.loaded)} series loaded"
+        f" ({result.partial} with failed seasons), {len(result.failed)} failed, "
+        f"{result.skipped} {skipped}; {result.requests} requests in {result.seconds:.1f} s"
+    )
+    if result.failed or result.partial:
+        print(
+            "some series or seasons failed: see `credits-analysis corpus sql "
+            f'{result.path} "SELECT * FROM failures"`',
+            file=sys.stderr,
+        )
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def _fetch_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    return settings.with_overrides(
+        language=args.language, requests_per_second=args.rate, max_connections=args.connections
+    )
+
+
+def _discover(text: str, limit: int, settings: Settings) -> list[int]:
+    filters: dict[str, Any] = {}
+    for word in text.replace(",", " ").split():
+        key, _, value = word.partition("=")
+        if key not in _DISCOVER_KEYS or not value:
+            raise ConfigError(
+                f"--discover takes key=value words with keys {', '.join(_DISCOVER_KEYS)}; "
+                f"got {word!r}"
+            )
+        name, parse = _DISCOVER_KEYS[key]
+        try:
+            filters[name] = parse(value)
+        except ValueError:
+            raise ConfigError(f"--discover {key}= takes TMDB ids, got {value!r}") from None
+    # Imported here: a build from ids never needs it.
+    from credits_analysis.search import discover_series
+
+    found = discover_series(**filters, limit=limit, settings=settings)
+    return [int(i) for i in found["series_id"]]
+
+
+def _render(table: Any, file_format: str) -> bytes:
+    if file_format == "parquet":
+        buffer = io.BytesIO()
+        pq.write_table(table, buffer)
+        return buffer.getvalue()
+    frame = table.to_pandas()
+    if file_format == "csv":
+        return frame.to_csv(index=False).encode("utf-8")
+    if file_format == "json":
+        return (frame.to_json(orient="records", date_format="iso", lines=True) or "").encode()
+    shown = frame.head(TABLE_ROWS).to_string(index=False)
+    more = len(frame) - TABLE_ROWS
+    note = f"\n({more} more rows: use --format csv, json or parquet)" if more > 0 else ""
+    return f"{shown}{note}\n".encode()
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= MAX_RATE:
+        raise argparse.ArgumentTypeError(
+            f"the rate is between 0 and {MAX_RATE:g} requests/s (TMDB's limit), not {text}"
+        )
+    return value
+
+
+def _series_id(text: str) -> int:
+    try:
+        return _positive_int(text)
+    except (ValueError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(
+            f"a TMDB series id is a positive number, not {text}"
+        ) from None
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"a positive whole number, not {text}")
+    return value

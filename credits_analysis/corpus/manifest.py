@@ -1,0 +1,96 @@
+"""What a corpus has committed: the manifest, read into one row per series.
+
+A batch is committed once its manifest file is renamed into ``_manifest/``; its data files are
+renamed into place before that. A series' rows are those of the latest batch that lists it,
+so a refreshed series replaces its older rows the moment its new batch commits, and a data
+file of a batch the manifest does not list (a build killed between the two renames) is never
+read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from credits_analysis.corpus.layout import (
+    MANIFEST_SCHEMA,
+    DataFile,
+    batch_of,
+    bucket_of,
+    manifest_dir,
+)
+
+__all__ = ["Committed", "read_committed"]
+
+
+@dataclass(frozen=True)
+class Committed:
+    """The manifest, resolved.
+
+    Attributes
+    ----------
+    series : pyarrow.Table
+        One row per series (columns of :data:`~credits_analysis.corpus.layout.MANIFEST_SCHEMA`):
+        its latest batch.
+    listed : Mapping[tuple[int, int], frozenset[int]]
+        ``(batch, partition)`` to the series that batch committed in that partition.
+    live : Mapping[tuple[int, int], frozenset[int]]
+        The same, keeping only series whose latest batch it is.
+    files : tuple[pathlib.Path, ...]
+        The manifest files read.
+    """
+
+    series: pa.Table
+    listed: Mapping[tuple[int, int], frozenset[int]]
+    live: Mapping[tuple[int, int], frozenset[int]]
+    files: tuple[Path, ...]
+
+    @property
+    def latest_batch(self) -> int:
+        return max((batch for batch, _ in self.listed), default=0)
+
+    def live_in(self, file: DataFile) -> frozenset[int]:
+        """The series of ``file`` (its batch, its partition) whose rows are the current ones."""
+        return self.live.get((file.batch, file.bucket), frozenset())
+
+    def visibility(self, file: DataFile) -> str:
+        """``all`` rows of the file are current, ``none``, or ``some``."""
+        live = self.live_in(file)
+        if not live:
+            return "none"
+        return "all" if live == self.listed[(file.batch, file.bucket)] else "some"
+
+
+def read_committed(root: Path) -> Committed:
+    """Read every manifest file of the corpus at ``root`` (none yet: an empty manifest)."""
+    files = tuple(sorted(p for p in manifest_dir(root).glob("part-*.parquet") if batch_of(p)))
+    tables = [pq.read_table(path, schema=MANIFEST_SCHEMA) for path in files]
+    rows = pa.concat_tables(tables) if tables else MANIFEST_SCHEMA.empty_table()
+    listed: dict[tuple[int, int], set[int]] = {}
+    latest: dict[int, int] = {}
+    for series_id, batch in zip(
+        rows["series_id"].to_pylist(), rows["batch"].to_pylist(), strict=True
+    ):
+        listed.setdefault((batch, bucket_of(series_id)), set()).add(series_id)
+        latest[series_id] = max(batch, latest.get(series_id, batch))
+    live: dict[tuple[int, int], set[int]] = {}
+    for series_id, batch in latest.items():
+        live.setdefault((batch, bucket_of(series_id)), set()).add(series_id)
+    # The latest row of each series: sorted by batch descending, each series' first row.
+    ordered = rows.sort_by([("series_id", "ascending"), ("batch", "descending")])
+    ids = ordered["series_id"]
+    if len(ordered):
+        first = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
+        keep = pa.concat_arrays([pa.array([True]), first.combine_chunks()])
+        ordered = ordered.filter(keep)
+    return Committed(
+        ordered,
+        {key: frozenset(s) for key, s in listed.items()},
+        {key: frozenset(s) for key, s in live.items()},
+        files,
+    )

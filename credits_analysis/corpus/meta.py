@@ -1,0 +1,78 @@
+"""The corpus's own record (``DIR/corpus.json``): its language and when it was last built."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from credits_analysis._files import write_atomically
+from credits_analysis.errors import ConfigError
+
+__all__ = ["FORMAT", "CorpusMeta", "meta_path", "read_meta", "write_meta"]
+
+#: Bumped when the layout changes in a way older code cannot read.
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class CorpusMeta:
+    """What ``corpus.json`` records.
+
+    Attributes
+    ----------
+    language
+        The TMDB language every series of the corpus was fetched in.
+    created_at
+        When the corpus was created (UTC).
+    last_build
+        When the last build or refresh that finished had started (UTC); what
+        ``/tv/changes`` is asked about since. None until one finishes.
+    """
+
+    language: str
+    created_at: datetime
+    last_build: datetime | None = None
+
+
+def meta_path(root: Path) -> Path:
+    return root / "corpus.json"
+
+
+def read_meta(root: Path) -> CorpusMeta | None:
+    """The record of the corpus at ``root``; None when there is none (not a corpus yet).
+
+    Raises
+    ------
+    ConfigError
+        The record exists but cannot be read, or is of a newer format.
+    """
+    path = meta_path(root)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path} cannot be read as a corpus record: {exc}") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise ConfigError(f"{path} is not a corpus record of format {FORMAT}")
+    try:
+        last = raw.get("last_build")
+        return CorpusMeta(
+            language=str(raw["language"]),
+            created_at=datetime.fromisoformat(raw["created_at"]),
+            last_build=datetime.fromisoformat(last) if last else None,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{path} is damaged: {exc}") from None
+
+
+def write_meta(root: Path, meta: CorpusMeta) -> None:
+    record = {
+        "format": FORMAT,
+        "language": meta.language,
+        "created_at": meta.created_at.isoformat(),
+        "last_build": meta.last_build.isoformat() if meta.last_build else None,
+    }
+    write_atomically(meta_path(root), (json.dumps(record, indent=2) + "\n").encode())

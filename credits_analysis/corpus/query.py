@@ -1,0 +1,143 @@
+"""Querying a corpus with DuckDB: read-only views over the committed Parquet files.
+
+:func:`open` reads the manifest and defines one view per table over exactly the files of
+committed batches, keeping only each series' latest rows, and only series fetched within
+TMDB's six-month limit. The views live in a throw-away database opened read-only, and file
+access is limited to the corpus's own data files, so ``CREATE``, ``INSERT``, ``COPY ... TO``
+and reading other files are refused.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from credits_analysis.config import MAX_CACHE_AGE
+from credits_analysis.corpus.layout import SCHEMAS, TABLES, DataFile, data_files
+from credits_analysis.corpus.manifest import Committed, read_committed
+from credits_analysis.corpus.meta import read_meta
+from credits_analysis.errors import ConfigError
+
+__all__ = ["READ_ONLY_STATEMENTS", "check_read_only", "open"]
+
+#: Statement types ``corpus sql`` runs; anything else is refused before it runs (EXPLAIN too:
+#: EXPLAIN ANALYZE runs the statement it explains).
+READ_ONLY_STATEMENTS = frozenset({"SELECT"})
+
+
+def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only DuckDB connection with the views of the corpus at ``path``.
+
+    Parameters
+    ----------
+    path
+        A corpus folder (see :func:`credits_analysis.corpus.build`).
+    now
+        The time the six-month limit is counted from (default: now).
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        Views ``cast``, ``crew``, ``seasons`` (the columns of the in-memory tables of
+        :mod:`credits_analysis.schema`), ``series``, ``creators`` and ``failures`` (see
+        :data:`~credits_analysis.corpus.layout.SCHEMAS`).
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is not a corpus.
+    """
+    root = Path(path).expanduser().absolute()
+    if not root.is_dir() or read_meta(root) is None:
+        raise ConfigError(f"{root} is not a corpus (no corpus.json); build one first")
+    committed = read_committed(root)
+    shown = _shown_series(committed, now or datetime.now(UTC))
+    files: dict[str, list[tuple[DataFile, frozenset[int] | None]]] = {t: [] for t in TABLES}
+    for file in data_files(root):
+        live = committed.live_in(file) & shown
+        if live:
+            everything = live == committed.listed[(file.batch, file.bucket)]
+            files[file.table].append((file, None if everything else live))
+    scratch = Path(tempfile.mkdtemp(prefix="credits-analysis-corpus-"))
+    try:
+        database = scratch / "views.duckdb"
+        with duckdb.connect(database) as setup:
+            for table in TABLES:
+                if files[table]:
+                    view = _view_sql(table, files[table])
+                    setup.execute(f"CREATE VIEW {_quote(table)} AS {view}")
+                else:
+                    # No rows yet: an empty table with the columns and types of the Parquet.
+                    empty = SCHEMAS[table].empty_table()  # noqa: F841 - read by name by DuckDB
+                    setup.execute(f"CREATE TABLE {_quote(table)} AS SELECT * FROM empty")
+        connection = duckdb.connect(database, read_only=True)
+    finally:
+        # The open connection keeps the file readable; nothing is left behind on disk.
+        shutil.rmtree(scratch, ignore_errors=True)
+    readable = [str(f.path) for entries in files.values() for f, _ in entries]
+    connection.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in readable)}]")
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET lock_configuration = true")
+    return connection
+
+
+def check_read_only(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse ``sql`` unless every statement only reads.
+
+    Raises
+    ------
+    ConfigError
+        A statement writes (or is not a query); DuckDB's parser error for invalid SQL is
+        raised as it is.
+    """
+    for statement in connection.extract_statements(sql):
+        kind = statement.type.name
+        if kind not in READ_ONLY_STATEMENTS:
+            raise ConfigError(
+                f"the corpus is read-only: {kind} statements are refused (only SELECT queries "
+                "run; use --format and --out to save a result)"
+            )
+
+
+def _shown_series(committed: Committed, now: datetime) -> frozenset[int]:
+    """Series whose data may still be served: fetched within the six-month limit."""
+    series = committed.series
+    oldest = now - MAX_CACHE_AGE
+    return frozenset(
+        s
+        for s, fetched in zip(
+            series["series_id"].to_pylist(), series["fetched_at"].to_pylist(), strict=True
+        )
+        if fetched is None or fetched >= oldest
+    )
+
+
+def _view_sql(table: str, files: list[tuple[DataFile, frozenset[int] | None]]) -> str:
+    columns = ", ".join(_quote(c) for c in SCHEMAS[table].names)
+    whole = [f.path for f, keep in files if keep is None]
+    parts = []
+    if whole:
+        parts.append(f"SELECT {columns} FROM {_read(whole)}")
+    for file, keep in files:
+        if keep is not None:
+            ids = ", ".join(str(s) for s in sorted(keep))
+            parts.append(f"SELECT {columns} FROM {_read([file.path])} WHERE series_id IN ({ids})")
+    return " UNION ALL ".join(parts)
+
+
+def _read(paths: Iterable[Path]) -> str:
+    listed = ", ".join(_literal(str(p)) for p in sorted(paths))
+    return f"read_parquet([{listed}], hive_partitioning = false)"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,82 @@
+"""Refreshing a corpus: fetch again what is past its time-to-live or changed on TMDB."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from credits_analysis.config import Settings
+from credits_analysis.corpus.build import BuildResult, FetchOptions, update, writing
+from credits_analysis.corpus.changes import changed_series
+from credits_analysis.corpus.manifest import read_committed
+from credits_analysis.corpus.status import due_series
+from credits_analysis.tmdb import RetryPolicy
+
+__all__ = ["refresh"]
+
+# A change recorded just before the last build started may not have been served to it yet.
+_OVERLAP = timedelta(days=1)
+
+
+def refresh(
+    path: Path | str,
+    *,
+    settings: Settings | None = None,
+    language: str | None = None,
+    changes: bool = True,
+    progress: bool | None = None,
+    max_in_flight: int | None = None,
+    batch_size: int = 200,
+    commit_seconds: float = 30.0,
+    transport: httpx.AsyncBaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+    now: datetime | None = None,
+) -> BuildResult:
+    """Fetch again, bypassing the raw cache, every series of the corpus at ``path`` that is due.
+
+    Due: past its time-to-live, failed as a whole, or (with ``changes``) listed by TMDB's
+    ``/tv/changes`` since the last build started (a day earlier, for safety), 14 days a query.
+    Each refetched series replaces its rows at once when its batch commits.
+
+    Parameters
+    ----------
+    path, settings, language, progress, max_in_flight, batch_size, commit_seconds
+        As for :func:`~credits_analysis.corpus.build`.
+    changes
+        Ask ``/tv/changes``; without, only time-to-live and failures decide.
+    transport, retry
+        As for :func:`~credits_analysis.load.load_series`; also used for ``/tv/changes``.
+    now
+        The time the time-to-live is counted to (default: now).
+
+    Returns
+    -------
+    BuildResult
+        ``skipped`` is the number of committed series that were not due.
+
+    Raises
+    ------
+    ConfigError, AuthError
+        As for :func:`~credits_analysis.corpus.build`.
+    """
+    settings = (settings or Settings.from_env()).with_overrides(language=language)
+    now = now or datetime.now(UTC)
+    with writing(Path(path), settings.language) as (root, meta, writer):
+        committed = read_committed(root)
+        known = committed.series["series_id"].to_pylist()
+        due = set(due_series(committed, settings, now, failed=True))
+        if changes and known:
+            since = (meta.last_build or meta.created_at) - _OVERLAP
+            changed = changed_series(
+                since.date(), now.date(), settings, transport=transport, retry=retry
+            )
+            due |= changed & set(known)
+        todo = [s for s in known if s in due]
+        options = FetchOptions(
+            progress, max_in_flight, batch_size, commit_seconds, transport, retry
+        )
+        result = update(writer, meta, todo, settings, refresh=True, options=options, started=now)
+    return replace(result, skipped=len(known) - len(todo))

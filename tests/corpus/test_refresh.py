@@ -1,0 +1,134 @@
+"""corpus.refresh (time-to-live, failures, /tv/changes), corpus.status and the six-month limit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from credits_analysis import corpus
+from credits_analysis.config import Settings
+from credits_analysis.corpus.changes import changed_series, windows
+from credits_analysis.errors import AuthError
+from tests.corpus.served import serve
+from tests.fake_tmdb import FAST_RETRY, FakeTMDB, Fault, fake_settings
+
+IDS = list(range(6001, 6021))
+
+
+def settings(cache_dir: Path, **overrides: object) -> Settings:
+    return fake_settings(cache_dir=cache_dir, **{"timeout": 60.0, **overrides})
+
+
+def rows(root: Path, sql: str, now: datetime | None = None) -> list[tuple]:
+    with corpus.open(root, now=now) as connection:
+        return connection.sql(sql).fetchall()
+
+
+@pytest.fixture
+def built(fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path) -> Path:
+    serve(fake_tmdb, IDS)
+    fake_tmdb.inject("tv/6002", Fault(404, times=1))
+    root = tmp_path / "corpus"
+    corpus.build(
+        root,
+        IDS,
+        settings=settings(cache_dir),
+        transport=fake_tmdb.transport(),
+        retry=FAST_RETRY,
+        progress=False,
+        batch_size=7,
+    )
+    fake_tmdb.requests.clear()
+    return root
+
+
+def refresh(fake: FakeTMDB, root: Path, cache_dir: Path, **kwargs: object):
+    return corpus.refresh(
+        root,
+        settings=settings(cache_dir),
+        transport=fake.transport(),
+        retry=FAST_RETRY,
+        progress=False,
+        **kwargs,
+    )
+
+
+def test_refresh_fetches_the_failed_and_the_changed_series_only(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    old_cast = dict(rows(built, 'SELECT series_id, count(*) FROM "cast" GROUP BY ALL'))
+    changed = serve(fake_tmdb, [6003, 6005], seed=1, seasons=3)  # new payloads on TMDB
+    today = datetime.now(UTC).date()
+    fake_tmdb.add_change(6003, today)
+    fake_tmdb.add_change(99999, today)  # not in the corpus: ignored
+    result = refresh(fake_tmdb, built, cache_dir)
+    # 6002 failed at build time and 6003 changed; 6005 changed but TMDB did not list it.
+    assert sorted(result.loaded) == [6002, 6003] and result.skipped == 18
+    assert fake_tmdb.count("tv/changes") == 1  # one 14-day window, one page
+    assert fake_tmdb.count("tv/6002*") == 3 and fake_tmdb.count("tv/6003*") == 4
+    assert fake_tmdb.count() == 1 + 3 + 4
+    cast = dict(rows(built, 'SELECT series_id, count(*) FROM "cast" GROUP BY ALL'))
+    assert cast[6003] == changed.cast_rows([6003]) != old_cast[6003]
+    assert cast[6005] == old_cast[6005]
+    assert rows(built, "SELECT count(*), count(DISTINCT series_id) FROM series") == [(20, 20)]
+    assert rows(built, "SELECT number_of_seasons FROM series WHERE series_id = 6003") == [(3,)]
+    assert rows(built, "SELECT count(*) FROM failures") == [(0,)]
+
+
+def test_refresh_fetches_again_what_is_past_its_time_to_live(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    later = datetime.now(UTC) + timedelta(days=31)  # past the 30 days of an ended series
+    assert corpus.status(built, settings=settings(cache_dir), now=later).stale == 19
+    result = refresh(fake_tmdb, built, cache_dir, changes=False, now=later)
+    assert len(result.loaded) == 20
+    assert fake_tmdb.count() == 60 and fake_tmdb.count("tv/changes") == 0
+    assert corpus.status(built, settings=settings(cache_dir)).stale == 0
+    # Refreshed rows replace the old ones; compaction leaves one file a partition.
+    assert rows(built, "SELECT count(*), count(DISTINCT series_id) FROM series") == [(20, 20)]
+    assert all(len(list(p.iterdir())) == 1 for p in (built / "cast").iterdir())
+
+
+def test_changes_are_asked_14_days_at_a_time_and_every_page_is_read(
+    fake_tmdb: FakeTMDB, cache_dir: Path
+) -> None:
+    start = date(2026, 1, 1)
+    for i in range(250):
+        fake_tmdb.add_change(20000 + i, start + timedelta(days=i % 30))
+    found = changed_series(
+        start, start + timedelta(days=29), settings(cache_dir), transport=fake_tmdb.transport()
+    )
+    assert found == set(range(20000, 20250))
+    # 30 days: windows of 14, 14 and 2 days; 117, 117 and 16 ids at 100 a page.
+    assert fake_tmdb.count("tv/changes") == 2 + 2 + 1
+    assert list(windows(start, start + timedelta(days=29))) == [
+        (start, date(2026, 1, 14)),
+        (date(2026, 1, 15), date(2026, 1, 28)),
+        (date(2026, 1, 29), date(2026, 1, 30)),
+    ]
+
+
+def test_a_rejected_token_stops_the_changes_query(fake_tmdb: FakeTMDB, cache_dir: Path) -> None:
+    wrong = settings(cache_dir, token="eyJwrong.token.value")
+    with pytest.raises(AuthError):
+        changed_series(date(2026, 1, 1), date(2026, 1, 2), wrong, transport=fake_tmdb.transport())
+    assert fake_tmdb.count() == 1
+
+
+def test_status_counts_and_the_six_month_limit_hides_old_series(
+    built: Path, cache_dir: Path
+) -> None:
+    status = corpus.status(built, settings=settings(cache_dir))
+    assert (status.done, status.failed, status.stale, status.expired) == (19, 1, 0, 0)
+    assert status.rows["series"] == 19 and status.rows["failures"] == 1
+    assert status.rows["seasons"] == 38 and status.rows["cast"] > 0
+    assert status.bytes_on_disk == sum(p.stat().st_size for p in built.rglob("*") if p.is_file())
+    assert status.oldest_fetch is not None and status.language == "en-US"
+    soon = datetime.now(UTC) + timedelta(days=160)
+    assert corpus.status(built, settings=settings(cache_dir), now=soon).expiring == 20
+    gone = datetime.now(UTC) + timedelta(days=183)
+    expired = corpus.status(built, settings=settings(cache_dir), now=gone)
+    assert expired.expired == 20 and expired.rows == {t: 0 for t in expired.rows}
+    assert rows(built, 'SELECT count(*) FROM "cast"', now=gone) == [(0,)]
