@@ -25,8 +25,8 @@ import pytest
 from credits_analysis import demo
 from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.load import SeriesCredits, load_series
+from tests.fake_tmdb import store_series
 
 SCALE_ID = 9_100_040
 REPEAT = 7
@@ -51,11 +51,7 @@ def read_and_parse(files: list[Path]) -> list[object]:
 @pytest.mark.benchmark
 def test_warm_load_of_the_scale_preset_against_the_io_floor(cache_dir: Path) -> None:
     details, payloads = demo.generate_series(SCALE_ID, **demo.SCALE_PRESET)
-    store = RawCache(cache_dir)
-    store.write(details_path(SCALE_ID), "en-US", json.dumps(details).encode(), url="generated")
-    for number, payload in payloads.items():
-        body = json.dumps(payload).encode()
-        store.write(season_credits_path(SCALE_ID, number), "en-US", body, url="generated")
+    store_series(RawCache(cache_dir), details, payloads, url="generated")
     files = sorted(cache_dir.rglob("*.json"))
     size = sum(file.stat().st_size for file in files)
     settings = Settings.from_env(offline=True)

@@ -9,7 +9,6 @@ preset costing less than three demo builds although it has about 90 times more r
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
@@ -22,8 +21,8 @@ from plotly.offline import get_plotlyjs
 from credits_analysis import demo
 from credits_analysis._resources import notebooks_dir
 from credits_analysis.cache import RawCache
-from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.report import EXPLORER_NOTEBOOK, Report, build_report, execute_notebook
+from tests.fake_tmdb import store_series
 
 SCALE_ID = 9_100_040
 PLOTLY_JS = get_plotlyjs()
@@ -48,11 +47,7 @@ def timed_build(series_id: int, out: Path) -> tuple[float, Report]:
 @pytest.mark.notebook
 def test_report_size_and_build_time(tmp_path: Path, cache_dir: Path) -> None:
     details, payloads = demo.generate_series(SCALE_ID, **demo.SCALE_PRESET)
-    store = RawCache(cache_dir)
-    store.write(details_path(SCALE_ID), "en-US", json.dumps(details).encode(), url="generated")
-    for number, payload in payloads.items():
-        body = json.dumps(payload).encode()
-        store.write(season_credits_path(SCALE_ID, number), "en-US", body, url="generated")
+    store_series(RawCache(cache_dir), details, payloads, url="generated")
 
     explorer = nbformat.read(notebooks_dir() / EXPLORER_NOTEBOOK, as_version=4)
     setup = next(cell for cell in explorer.cells if cell.get("id") == "setup")
