@@ -34,6 +34,7 @@ from credits_analysis.config import Settings
 from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.errors import (
     AuthError,
+    ConfigError,
     CreditsAnalysisError,
     OfflineMissError,
     PartialLoadWarning,
@@ -331,8 +332,8 @@ async def _gather_alone(sources: Sources, series_id: int, plan: Plan) -> _Gather
     """:func:`_gather`, with an unforeseen failure kept to this series."""
     try:
         return await _gather(sources, series_id, plan, progress=False)
-    except CreditsAnalysisError:
-        raise  # a ConfigError: the settings, so every series, are wrong
+    except ConfigError:
+        raise  # the settings, so every series, are wrong
     except Exception as exc:
         logger.debug("series %s failed unexpectedly", series_id, exc_info=exc)
         nothing = empty_frame(SEASON_COLUMNS)
