@@ -113,9 +113,8 @@ def iterate_sync(open_stream: Callable[[], AsyncIterator[T]], *, buffer: int) ->
     try:
         if not ready.wait(_THREAD_WAIT):
             raise RuntimeError("the credits-analysis worker thread did not start")
-        loop, queue = box["loop"], box["queue"]
         while True:
-            kind, value = asyncio.run_coroutine_threadsafe(queue.get(), loop).result()
+            kind, value = _next_item(box["loop"], box["queue"], worker)
             if kind == "end":
                 return
             if kind == "error":
@@ -128,6 +127,21 @@ def iterate_sync(open_stream: Callable[[], AsyncIterator[T]], *, buffer: int) ->
         worker.join(_THREAD_WAIT)
         if worker.is_alive():
             logger.warning("the credits-analysis worker thread did not end after cancellation")
+
+
+def _next_item(
+    loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[tuple[str, Any]], worker: threading.Thread
+) -> tuple[str, Any]:
+    """The next item the pump queued; waits as long as the worker thread lives, and no longer."""
+    pending = asyncio.run_coroutine_threadsafe(queue.get(), loop)
+    while True:
+        try:
+            return pending.result(timeout=1.0)
+        except TimeoutError:
+            if not worker.is_alive():
+                raise RuntimeError(
+                    "the credits-analysis worker thread ended unexpectedly"
+                ) from None
 
 
 def _stop(task: asyncio.Task[None], stop: asyncio.Event) -> None:

@@ -19,10 +19,9 @@ import contextlib
 import logging
 import operator
 import warnings
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 import httpx
 import pandas as pd
@@ -35,13 +34,14 @@ from credits_analysis.config import Settings
 from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.errors import (
     AuthError,
+    ConfigError,
     CreditsAnalysisError,
-    NotFoundError,
     OfflineMissError,
     PartialLoadWarning,
     PayloadError,
     StaleDataWarning,
 )
+from credits_analysis.plan import Plan, listed_seasons, season_numbers, season_plan, whole_number
 from credits_analysis.records import SeriesCredits, SeriesOutcome
 from credits_analysis.resolve import resolve_series
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS, empty_frame
@@ -64,6 +64,7 @@ logger = logging.getLogger(__name__)
 #: Series in flight per allowed connection, by default: each series waits for its details before
 #: asking for its seasons, so a few more series than connections keep every connection busy.
 _SERIES_PER_CONNECTION = 2
+_NO_MORE = object()
 
 
 def load_series(
@@ -157,7 +158,7 @@ def load_series(
     stands in, with the same warning, for whatever TMDB failed to serve.
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
-    plan = _Plan(_season_numbers(seasons), include_specials)
+    plan = Plan(season_numbers(seasons), include_specials)
     series_id = resolve_series(
         series_id, settings=settings, transport=transport, retry=retry
     ).series_id
@@ -169,8 +170,7 @@ def load_series(
     # Parsing happens here, in the caller's thread (run_sync may have used a worker thread), and
     # the warnings are given here, so notebooks show them with the cell and the caller's
     # filters apply.
-    with paused_gc():  # see _gc: most of a warm load is building and parsing containers
-        outcome = _finish(run_sync(gather()), settings)
+    outcome = _finish(run_sync(gather()), settings)
     for caught in outcome.warnings:
         warnings.warn(caught.message, caught.category, stacklevel=2)
     if outcome.error is not None:
@@ -199,7 +199,8 @@ def iter_series(
     cap) and one cache for the whole stream. Works in scripts and in notebooks alike: the
     fetching runs in a worker thread, ahead of the consumer by at most ``max_in_flight`` series
     in flight and as many finished ones waiting, so memory does not grow with the number of
-    ids and a slow consumer holds the fetching back.
+    ids and a slow consumer holds the fetching back. Leaving the loop early (``break``, an
+    exception, an interrupt) cancels the series in flight and closes the client at once.
 
     Parameters
     ----------
@@ -230,14 +231,9 @@ def iter_series(
     TypeError, ValueError
         ``seasons`` or ``max_in_flight`` is invalid (at once), or an id is not an integer
         (when the stream reaches it).
-
-    Notes
-    -----
-    Leaving the loop early (``break``, an exception, an interrupt) cancels the series in flight
-    and closes the client before the generator returns; nothing keeps running.
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
-    plan = _Plan(_season_numbers(seasons), include_specials)
+    plan = Plan(season_numbers(seasons), include_specials)
     limit = _SERIES_PER_CONNECTION * settings.max_connections
     if max_in_flight is not None:
         limit = operator.index(max_in_flight)
@@ -259,7 +255,11 @@ def iter_series(
 
 
 def _outcomes(
-    open_stream: Any, settings: Settings, *, limit: int, progress: bool
+    open_stream: Callable[[], AsyncIterator[_Gathered]],
+    settings: Settings,
+    *,
+    limit: int,
+    progress: bool,
 ) -> Iterator[SeriesOutcome]:
     """Parse each gathered series in the consumer's thread, as the stream delivers it."""
     bar = None
@@ -281,14 +281,6 @@ def _outcomes(
             bar.close()
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """Which seasons to load: None for every listed season (Specials only if asked)."""
-
-    wanted: list[int] | None
-    include_specials: bool
-
-
 # Internal records carry whole payloads: no repr (see sources.Payload).
 @dataclass(frozen=True, repr=False)
 class _Gathered:
@@ -308,7 +300,7 @@ class _Gathered:
 async def _gather_many(
     series_ids: Iterable[int],
     settings: Settings,
-    plan: _Plan,
+    plan: Plan,
     *,
     refresh: bool,
     transport: httpx.AsyncBaseTransport | None,
@@ -326,47 +318,51 @@ async def _gather_many(
         try:
             while True:
                 while not exhausted and len(pending) < (limit if started else 1):
-                    series_id = next(remaining, None)
-                    if series_id is None:
+                    series_id = next(remaining, _NO_MORE)
+                    if series_id is _NO_MORE:
                         exhausted = True
                     else:
-                        one = _gather_alone(sources, _series_id(series_id), plan)
+                        checked = whole_number(
+                            series_id, f"series ids must be ints, got {series_id!r}"
+                        )
+                        one = _gather_alone(sources, checked, plan)
                         pending.add(asyncio.create_task(one))
                 if not pending:
                     return
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 started = True
                 for task in done:
-                    yield task.result()
+                    gathered = task.result()
+                    yield gathered
+                    if _rejected(gathered):
+                        # The consumer raises the AuthError; nothing more is asked meanwhile.
+                        return
         finally:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def _gather_alone(sources: Sources, series_id: int, plan: _Plan) -> _Gathered:
+def _rejected(gathered: _Gathered) -> bool:
+    """Whether TMDB rejected the token for any request of this series."""
+    found = [gathered.details, *gathered.seasons.values()]
+    return any(isinstance(f, AuthError) for f in found)
+
+
+async def _gather_alone(sources: Sources, series_id: int, plan: Plan) -> _Gathered:
     """:func:`_gather`, with an unforeseen failure kept to this series."""
     try:
         return await _gather(sources, series_id, plan, progress=False)
-    except CreditsAnalysisError:
-        raise  # a ConfigError: the settings, so every series, are wrong
+    except ConfigError:
+        raise  # the settings, so every series, are wrong
     except Exception as exc:
         logger.debug("series %s failed unexpectedly", series_id, exc_info=exc)
         nothing = empty_frame(SEASON_COLUMNS)
         return _Gathered(series_id, exc, [], {}, None, nothing, crash=exc)  # type: ignore[arg-type]
 
 
-def _series_id(value: Any) -> int:
-    if isinstance(value, bool | str | bytes):
-        raise TypeError(f"series ids must be ints, got {value!r}")
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise TypeError(f"series ids must be ints, got {value!r}") from None
-
-
 async def _gather(
-    sources: Sources, series_id: int, plan: _Plan, *, progress: bool | None
+    sources: Sources, series_id: int, plan: Plan, *, progress: bool | None
 ) -> _Gathered:
     """The details of ``series_id``, then the seasons they list that ``plan`` asks for."""
     ledger = Ledger()
@@ -386,12 +382,13 @@ async def _gather(
     details = found[path]
     if isinstance(details, Payload):
         try:
-            listed = _listed_seasons(details.payload, series_id)
+            listed = listed_seasons(details.payload, series_id)
         except PayloadError as exc:
             details = exc
     if not isinstance(details, Payload):
         return _Gathered(series_id, details, [], {}, blocked, empty_frame(SEASON_COLUMNS), ledger)
-    numbers, seasons = _season_plan(details.payload, listed, plan)
+    numbers, unlisted = season_plan(details.payload, listed, plan)
+    seasons: dict[int, Found] = dict(unlisted)
     paths = {season_credits_path(series_id, n): n for n in numbers if n not in seasons}
     ttl = ttl_for_series(details.payload, settings)
     blocked = Blocked.after(details) or blocked
@@ -422,61 +419,13 @@ def _finish(gathered: _Gathered, settings: Settings) -> SeriesOutcome:
             if message is not None:
                 warnings.warn(message, StaleDataWarning, stacklevel=1)
         try:
-            with paused_gc():
+            with paused_gc():  # see _gc: converting is building millions of small containers
                 credits = _assemble(gathered, settings)
         except CreditsAnalysisError as exc:
             error = exc
     return SeriesOutcome(
         gathered.series_id, credits, error, tuple(caught), gathered.ledger.requests
     )
-
-
-def _listed_seasons(details: dict[str, Any], series_id: int) -> pd.DataFrame:
-    """:func:`tidy.seasons` of the details, which also checks their shape, and their series."""
-    listed = tidy.seasons(details)  # raises PayloadError naming what is wrong
-    if details["id"] != series_id:
-        raise PayloadError(
-            f"the details served for series {series_id} are those of series {details['id']}"
-        )
-    return listed
-
-
-def _season_plan(
-    details: dict[str, Any], listed: pd.DataFrame, plan: _Plan
-) -> tuple[list[int], dict[int, Found]]:
-    """The season numbers to load, and a NotFoundError for each one the details do not list."""
-    numbers_listed = listed["season_number"].tolist()
-    if plan.wanted is None:
-        numbers = [n for n in numbers_listed if n != 0 or plan.include_specials]
-    else:
-        numbers = [n for n in numbers_listed if n in plan.wanted]
-        numbers += [n for n in plan.wanted if n not in numbers_listed]
-    unlisted: dict[int, Found] = {
-        n: NotFoundError(
-            f"season {n} is not listed in the details of series {details['id']} "
-            f"({details.get('name')!r}); its seasons are {numbers_listed}."
-        )
-        for n in numbers
-        if n not in numbers_listed
-    }
-    return numbers, unlisted
-
-
-def _season_numbers(seasons: int | Iterable[int] | None) -> list[int] | None:
-    if seasons is None:
-        return None
-    if isinstance(seasons, bool | str | bytes):
-        raise TypeError(f"seasons must be None, an int or ints, got {seasons!r}")
-    try:
-        numbers = [operator.index(seasons)]  # type: ignore[arg-type]
-    except TypeError:
-        try:
-            numbers = [operator.index(n) for n in seasons]  # type: ignore[union-attr]
-        except TypeError:
-            raise TypeError(f"seasons must be None, an int or ints, got {seasons!r}") from None
-    if not numbers or min(numbers) < 0:
-        raise ValueError(f"seasons must be non-negative season numbers, got {seasons!r}")
-    return list(dict.fromkeys(numbers))
 
 
 def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:

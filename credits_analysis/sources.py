@@ -51,6 +51,7 @@ from credits_analysis.tmdb import AsyncTMDBClient, RetryPolicy, TMDBResponse
 __all__ = [
     "RECORDED_SAMPLES",
     "Blocked",
+    "Bundled",
     "Found",
     "Ledger",
     "Payload",
@@ -260,6 +261,38 @@ def blocked_by_settings(series_id: int, settings: Settings) -> Blocked | None:
     return None
 
 
+class Bundled:
+    """The data bundled with the package: generated demo series and a few real samples.
+
+    Parameters
+    ----------
+    language
+        The language asked for; entries not stored in it are served in their own.
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.demo_store = RawCache(data_dir() / "demo", read_only=True)
+
+    def find(self, path: str, instead_of: TMDBError | None = None) -> Found | None:
+        """The bundled payload of ``path``, in the language asked for if stored so, else its own.
+
+        ``instead_of`` is the TMDB failure it stands in for, if any. None if nothing of
+        ``path`` is bundled.
+        """
+        for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
+            entry = self.demo_store.read(path, language)
+            if entry is not None:
+                return _from_entry(entry, "synthetic", instead_of)
+        sample = RECORDED_SAMPLES.get(path)
+        if sample is None:
+            return None
+        from credits_analysis import samples
+
+        payload = samples.load(sample)
+        return Payload(path, payload, "bundled", None, _SAMPLES_LANGUAGE, instead_of)
+
+
 class Sources:
     """The cache, one TMDB client and the bundled data, shared by every series looked up.
 
@@ -288,7 +321,7 @@ class Sources:
         self.language = settings.language
         self.refresh = refresh
         self.cache = RawCache(settings.cache_dir)
-        self.demo_store = RawCache(data_dir() / "demo", read_only=True)
+        self.bundled = Bundled(settings.language)
         self._transport = transport
         self._retry = retry
         self._client: AsyncTMDBClient | None = None
@@ -356,24 +389,27 @@ class Sources:
         results: dict[str, Found] = {}
         expired: dict[str, tuple[CacheEntry, Found, timedelta]] = {}
         to_fetch: list[str] = []
-        for path in paths:
-            entry = self.cache.read(path, self.language) if reads_cache else None
-            if entry is not None:
-                cached = _from_entry(entry, "cache")
-                ttl = ttl_of(cached)
-                if entry.is_fresh(ttl):
-                    logger.debug("cache hit %s (%s)", path, self.language)
-                    results[path] = cached
-                    continue
-                expired[path] = (entry, cached, ttl)
-            if blocked is None:
-                to_fetch.append(path)
-            elif path in expired:
-                results[path] = _stale(ledger, *expired[path], blocked.reason)
-            else:
-                results[path] = self.bundled(path, blocked.cause) or blocked.missing(
-                    path, self.settings
-                )
+        # Parsing the cached payloads builds millions of small containers (see _gc); the
+        # collector resumes before any network wait.
+        with paused_gc():
+            for path in paths:
+                entry = self.cache.read(path, self.language) if reads_cache else None
+                if entry is not None:
+                    cached = _from_entry(entry, "cache")
+                    ttl = ttl_of(cached)
+                    if entry.is_fresh(ttl):
+                        logger.debug("cache hit %s (%s)", path, self.language)
+                        results[path] = cached
+                        continue
+                    expired[path] = (entry, cached, ttl)
+                if blocked is None:
+                    to_fetch.append(path)
+                elif path in expired:
+                    results[path] = _stale(ledger, *expired[path], blocked.reason)
+                else:
+                    results[path] = self.bundled.find(path, blocked.cause) or blocked.missing(
+                        path, self.settings
+                    )
         if to_fetch:
             fetched = await self._fetch(series_id, to_fetch, ledger, progress)
             for path, response in fetched.items():
@@ -384,26 +420,8 @@ class Sources:
                 elif isinstance(response, _TRANSIENT) and path in expired:
                     results[path] = _stale(ledger, *expired[path], f"TMDB failed: {response}")
                 else:
-                    results[path] = self.bundled(path, response) or response
+                    results[path] = self.bundled.find(path, response) or response
         return {path: results[path] for path in paths}
-
-    def bundled(self, path: str, instead_of: TMDBError | None = None) -> Found | None:
-        """The bundled payload of ``path``, in the language asked for if stored so, else its own.
-
-        ``instead_of`` is the TMDB failure it stands in for, if any. None if nothing of
-        ``path`` is bundled.
-        """
-        for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
-            entry = self.demo_store.read(path, language)
-            if entry is not None:
-                return _from_entry(entry, "synthetic", instead_of)
-        sample = RECORDED_SAMPLES.get(path)
-        if sample is None:
-            return None
-        from credits_analysis import samples
-
-        payload = samples.load(sample)
-        return Payload(path, payload, "bundled", None, _SAMPLES_LANGUAGE, instead_of)
 
     async def _fetch(
         self, series_id: int, paths: list[str], ledger: Ledger, progress: bool | None
@@ -420,7 +438,7 @@ class Sources:
         def on_result(path: str, result: TMDBResponse | TMDBError) -> None:
             # Stored as each response arrives: a process killed mid-fetch keeps what it got.
             if isinstance(result, TMDBResponse):
-                self._store(result)
+                _store(self.cache, result)
             if bar is not None:
                 bar.set_postfix_str("", refresh=False)
                 bar.update()
@@ -454,19 +472,20 @@ class Sources:
                 self._client = await client.__aenter__()
             return self._client
 
-    def _store(self, response: TMDBResponse) -> None:
-        try:
-            self.cache.write(
-                response.api_path,
-                response.language,
-                response.body,
-                url=response.url,
-                status=response.status,
-                fetched_at=response.fetched_at,
-            )
-        except OSError as exc:
-            # The data is in hand; an unwritable cache costs a re-fetch next time, not this load.
-            logger.warning("could not cache %s in %s: %s", response.api_path, self.cache.root, exc)
+
+def _store(cache: RawCache, response: TMDBResponse) -> None:
+    try:
+        cache.write(
+            response.api_path,
+            response.language,
+            response.body,
+            url=response.url,
+            status=response.status,
+            fetched_at=response.fetched_at,
+        )
+    except OSError as exc:
+        # The data is in hand; an unwritable cache costs a re-fetch next time, not this load.
+        logger.warning("could not cache %s in %s: %s", response.api_path, cache.root, exc)
 
 
 def _stale(ledger: Ledger, entry: CacheEntry, cached: Found, ttl: timedelta, reason: str) -> Found:
@@ -477,8 +496,7 @@ def _stale(ledger: Ledger, entry: CacheEntry, cached: Found, ttl: timedelta, rea
 def _from_entry(entry: CacheEntry, source: str, instead_of: TMDBError | None = None) -> Found:
     """The entry's payload, parsed once; a :class:`PayloadError` if it is not a JSON object."""
     try:
-        with paused_gc():
-            payload = entry.payload()
+        payload = entry.payload()
     except PayloadError as exc:
         return exc
     if not isinstance(payload, dict):

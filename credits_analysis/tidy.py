@@ -216,10 +216,8 @@ def credits_by_season(
 
     Parameters
     ----------
-    payloads
-        ``{season_number: aggregate_credits_payload}``.
-    series_id
-        The series they belong to.
+    payloads, series_id
+        As for :func:`cast_roles_by_season`.
 
     Returns
     -------

@@ -43,6 +43,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from credits_analysis import demo, samples
+from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
 from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.tmdb import RetryPolicy
@@ -560,6 +561,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def store_series(
+    store: RawCache, details: Mapping[str, Any], seasons: Mapping[int, Any], *, url: str
+) -> None:
+    """Write ``details`` and ``{season_number: aggregate credits}`` into ``store`` as entries."""
+    series_id = int(details["id"])
+    store.write(details_path(series_id), "en-US", json.dumps(details).encode(), url=url)
+    for number, payload in seasons.items():
+        body = json.dumps(payload).encode()
+        store.write(season_credits_path(series_id, number), "en-US", body, url=url)
 
 
 #: Backoff in milliseconds, so retry tests take no time.

@@ -33,8 +33,8 @@ from plotly.offline import get_plotlyjs
 from credits_analysis import demo
 from credits_analysis._resources import notebooks_dir
 from credits_analysis.cache import RawCache
-from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.report import EXPLORER_NOTEBOOK, Report, build_report, execute_notebook
+from tests.fake_tmdb import store_series
 
 SCALE_ID = 9_100_040
 PLOTLY_JS = get_plotlyjs()
@@ -68,11 +68,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
         patch.setenv("CREDITS_ANALYSIS_CACHE_DIR", str(root / "cache"))
         patch.delenv("TMDB_API_TOKEN", raising=False)
         details, payloads = demo.generate_series(SCALE_ID, **demo.SCALE_PRESET)
-        store = RawCache(root / "cache")
-        store.write(details_path(SCALE_ID), "en-US", json.dumps(details).encode(), url="generated")
-        for number, payload in payloads.items():
-            body = json.dumps(payload).encode()
-            store.write(season_credits_path(SCALE_ID, number), "en-US", body, url="generated")
+        store_series(RawCache(root / "cache"), details, payloads, url="generated")
         reports = {}
         for key, label, series_id in (
             ("demo", "demo 9000001, 8 seasons", 9000001),
