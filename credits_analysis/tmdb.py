@@ -33,7 +33,7 @@ from tenacity.wait import wait_random_exponential
 
 from credits_analysis._sync import run_sync
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import redact_url
+from credits_analysis.endpoints import redact_url, request_params
 from credits_analysis.errors import (
     AuthError,
     BadResponseError,
@@ -276,7 +276,7 @@ class AsyncTMDBClient:
             raise RuntimeError("use AsyncTMDBClient inside 'async with'")
         path = api_path.strip("/")
         language = language or self.settings.language
-        url = self._url(path, language, params)
+        url = self._url(path, language, {**request_params(path), **(params or {})})
         shown = redact_url(url)
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_retries + 1),
