@@ -393,14 +393,17 @@ class Sources:
         """The bundled payload of ``path``, in the language asked for if stored so, else its own.
 
         ``instead_of`` is the TMDB failure it stands in for, if any. None if nothing of
-        ``path`` is bundled. A recorded sample of a superseded path (a season's aggregate
-        credits alone) stands in for ``path``, as its :attr:`Payload.api_path` says.
+        ``path`` is bundled. Bundled data of a superseded path (a season's aggregate credits
+        alone, as the recorded samples are) stands in for ``path``, as its
+        :attr:`Payload.api_path` says.
         """
-        for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
-            entry = self.demo_store.read(path, language)
-            if entry is not None:
-                return _from_entry(entry, "synthetic", instead_of)
-        for candidate in (path, *superseded_paths(path)):
+        candidates = (path, *superseded_paths(path))
+        for candidate in candidates:
+            for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
+                entry = self.demo_store.read(candidate, language)
+                if entry is not None:
+                    return _from_entry(entry, "synthetic", instead_of)
+        for candidate in candidates:
             sample = RECORDED_SAMPLES.get(candidate)
             if sample is not None:
                 from credits_analysis import samples
