@@ -87,7 +87,7 @@ class SeriesCredits:
             f"{which} came without {'its' if len(self.without_episodes) == 1 else 'their'} "
             "episodes (their credits were stored before episodes were loaded, or are a "
             "recorded sample of the aggregate credits alone): the episode-by-episode tables "
-            "leave them out; a refresh brings them."
+            "leave them out; a refresh from TMDB brings them."
         )
 
     def __repr__(self) -> str:
