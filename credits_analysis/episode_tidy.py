@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from credits_analysis import tidy
 from credits_analysis.errors import DataQualityWarning, PayloadError
 from credits_analysis.schema import (
     EPISODE_COLUMNS,
@@ -75,7 +78,10 @@ def aggregate_part(payload: Any, *, series_id: int, season_number: int) -> Any:
 
 
 def episode_tables(
-    seasons: Mapping[int, Mapping[str, Any]], *, series_id: int
+    seasons: Mapping[int, Mapping[str, Any]],
+    *,
+    series_id: int,
+    cast: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The episodes and person-episode credits of season-details payloads.
 
@@ -86,6 +92,10 @@ def episode_tables(
         order the rows should come.
     series_id
         The series they belong to.
+    cast
+        The seasons' cast (:func:`credits_analysis.tidy.cast_roles_by_season` of their
+        aggregate credits), to tell guest stars who are also regulars; None parses it from
+        the payloads.
 
     Returns
     -------
@@ -104,7 +114,7 @@ def episode_tables(
         ==============  ==============  ================================================
 
         and the credits, one row per person-episode credit (each episode's guest stars, then
-        its crew):
+        its crew, in TMDB's order):
 
         ==============  ==========  ==================================================
         series_id       int64       TMDB series id
@@ -134,200 +144,261 @@ def episode_tables(
         try:
             parsed.append(_Season.parse(payload, series_id=series_id, season_number=number))
         except PayloadError as exc:
-            _warn(
-                f"series {series_id} season {number}: its episodes are left out: {exc}; its "
-                "cast and crew are kept"
-            )
-    return _episodes_frame(parsed, series_id), _credits_frame(parsed, series_id)
+            _left_out(series_id, number, exc)
+    # One conversion for the whole series (the per-call cost of typed columns dominates for
+    # seasons of a few thousand credits); only when a value breaks its rule is each season
+    # converted alone, to name and leave out the bad ones.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frames = _frames(parsed, series_id)
+        except PayloadError:
+            frames = None
+    if frames is not None:
+        for warning in caught:
+            warnings.warn(warning.message, warning.category, stacklevel=2)
+    else:
+        good = []
+        for season in parsed:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # given once, by the conversion kept
+                    _frames([season], series_id)
+                good.append(season)
+            except PayloadError as exc:
+                _left_out(series_id, season.number, exc)
+        frames = _frames(good, series_id)
+    if cast is None:
+        cast = tidy.cast_roles_by_season(
+            {
+                n: aggregate_part(p, series_id=series_id, season_number=n)
+                for n, p in seasons.items()
+            },
+            series_id=series_id,
+        )
+    _warn_regular_guests(*frames, cast, series_id)
+    return frames
 
 
+@dataclass
 class _Season:
-    """One season's episodes and credits as plain lists, checked against the policy."""
+    """One season's episodes, guest stars and crew as listed, their shapes checked."""
 
-    def __init__(self, season_number: int) -> None:
-        self.number = season_number
-        self.episodes: list[Mapping[str, Any]] = []
-        self.credits: list[tuple[int | None, str, Mapping[str, Any]]] = []  # (episode, kind, c)
-        self.columns: dict[str, Any] = {}
-        self.credit_columns: dict[str, Any] = {}
+    number: int
+    episodes: list[Any] = field(default_factory=list)
+    guests: list[Any] = field(default_factory=list)
+    guest_counts: list[int] = field(default_factory=list)
+    crew: list[Any] = field(default_factory=list)
+    crew_counts: list[int] = field(default_factory=list)
 
     @classmethod
     def parse(cls, payload: Any, *, series_id: int, season_number: int) -> _Season:
+        """The season's lists; raises PayloadError if they are not shaped as TMDB's.
+
+        A credit that is not an object is found when the columns are read (:func:`_fields`).
+        """
         season = cls(season_number)
-        place = f"series {series_id} season {season_number}"
         listed = payload.get("episodes") if isinstance(payload, Mapping) else None
         if not isinstance(listed, list):
             raise PayloadError(
                 f"'episodes' is {'missing' if listed is None else type(listed).__name__}, "
                 "not a list"
             )
+        place = f"series {series_id} season {season_number}"
+        seen: dict[Any, int] = {}
         for index, episode in enumerate(listed):
             if not isinstance(episode, Mapping):
                 raise PayloadError(f"episodes[{index}] is a {type(episode).__name__}")
-            season.episodes.append(episode)
-            for kind, key in (("guest", "guest_stars"), ("crew", "crew")):
-                people = episode.get(key) or []
-                if not isinstance(people, list) or not all(isinstance(p, Mapping) for p in people):
-                    raise PayloadError(f"episodes[{index}].{key} must be a list of objects")
-                season.credits.extend((episode.get("episode_number"), kind, p) for p in people)
-        season._check(place, _regulars(payload, len(listed)))
-        season._convert()
-        for index in np.flatnonzero(pd.isna(season.columns["air_date"])):
-            episode = season.episodes[index]
-            _warn(
-                f"{place} episode {episode.get('episode_number')} has no air date "
-                f"({episode.get('air_date')!r:.40}); it is kept, its air_date NaT"
-            )
+            for key, people, counts in (
+                ("guest_stars", season.guests, season.guest_counts),
+                ("crew", season.crew, season.crew_counts),
+            ):
+                found = episode.get(key) or []
+                if not isinstance(found, list):
+                    raise PayloadError(f"episodes[{index}].{key} must be a list")
+                people.extend(found)
+                counts.append(len(found))
+            _check(episode, index, seen, place)
+        season.episodes = listed
         return season
 
-    def _check(self, place: str, regulars: set[int]) -> None:
-        """Warn about what is kept as it is: see the module docstring."""
-        seen: dict[Any, int] = {}
-        for index, episode in enumerate(self.episodes):
-            number = episode.get("episode_number")
-            where = f"{place} episode {number}"
-            if number in seen:
-                _warn(
-                    f"{place}: episode number {number} is listed twice (episodes[{seen[number]}] "
-                    f"and episodes[{index}]); both are kept"
-                )
-            seen.setdefault(number, index)
-            if not episode.get("crew"):
-                _warn(f"{where} lists no crew; its director and writer are unknown")
-            kind = episode.get("episode_type")
-            if kind is not None and kind not in EPISODE_TYPES:
-                _warn(
-                    f"{where} has episode_type {kind!r:.40}, not one of "
-                    f"{', '.join(EPISODE_TYPES)}; kept as given"
-                )
-            for guest in episode.get("guest_stars") or []:
-                if guest.get("id") in regulars:
-                    _warn(
-                        f"{where}: guest star {guest.get('name')!r} (person {guest.get('id')}) is "
-                        "also in the season's regular cast; kept as a guest credit"
-                    )
 
-    def _convert(self) -> None:
-        """Every column of this season, each checked against its rule (raises PayloadError)."""
-        where = f"season {self.number} episodes[]"
-        episodes = self.episodes
-        self.columns = {
-            "episode_number": _column(
-                [e.get("episode_number") for e in episodes],
-                "episode_number",
-                f"{where}.episode_number",
-            ),
-            "episode_id": _column([e.get("id") for e in episodes], "episode_id", f"{where}.id"),
-            "name": _column([e.get("name") for e in episodes], "name", f"{where}.name"),
-            "air_date": pd.to_datetime(
-                _column(
-                    [e.get("air_date") or None for e in episodes], "air_date", f"{where}.air_date"
-                ),
-                errors="coerce",
-                format="%Y-%m-%d",
-            ).as_unit("us"),
-            "runtime": _column([e.get("runtime") for e in episodes], "runtime", f"{where}.runtime"),
-            "episode_type": _column(
-                [e.get("episode_type") or None for e in episodes],
-                "episode_type",
-                f"{where}.episode_type",
-            ),
-        }
-        credits = self.credits
-        people = [c for _, _, c in credits]
-        guest = [kind == "guest" for _, kind, _ in credits]
-
-        def field(key: str, only: bool | None = None) -> Any:
-            values = [
-                c.get(key) if only is None or g == only else None
-                for c, g in zip(people, guest, strict=True)
-            ]
-            if key in ("character", "job"):  # "" is unknown, as in the cast and crew tables
-                values = [None if v == "" else v for v in values]
-            return _column(values, key, f"{where}.credits[].{key}")
-
-        self.credit_columns = {
-            "episode_number": _column(
-                [n for n, _, _ in credits], "episode_number", f"{where}.episode_number"
-            ),
-            "person_id": _column([c.get("id") for c in people], "person_id", f"{where}[].id"),
-            "credit_id": field("credit_id"),
-            "name": field("name"),
-            "gender": [c.get("gender") for c in people],
-            "kind": np.where(guest, 0, 1).astype(np.int8),
-            "character": field("character", only=True),
-            "order": field("order", only=True),
-            "department": field("department", only=False),
-            "job": field("job", only=False),
-        }
-
-
-def _regulars(payload: Mapping[str, Any], episodes: int) -> set[int]:
-    """People of the appended aggregate cast credited on every one of the season's episodes."""
-    appended = payload.get("aggregate_credits")
-    cast = appended.get("cast") if isinstance(appended, Mapping) else None
-    if not isinstance(cast, list) or episodes == 0:
-        return set()
-    return {
-        person.get("id")
-        for person in cast
-        if isinstance(person, Mapping)
-        and any(
-            isinstance(role, Mapping) and role.get("episode_count") == episodes
-            for role in person.get("roles") or []
+def _check(episode: Mapping[str, Any], index: int, seen: dict[Any, int], place: str) -> None:
+    """Warn about what is kept as it is (see the module docstring); ``seen`` notes numbers."""
+    number = episode.get("episode_number")
+    where = f"{place} episode {number}"
+    if number in seen:
+        _warn(
+            f"{place}: episode number {number} is listed twice (episodes[{seen[number]}] "
+            f"and episodes[{index}]); both are kept"
         )
-    }
+    seen.setdefault(number, index)
+    if not episode.get("crew"):
+        _warn(f"{where} lists no crew; its director and writer are unknown")
+    kind = episode.get("episode_type")
+    if kind is not None and kind not in EPISODE_TYPES:
+        _warn(
+            f"{where} has episode_type {kind!r:.40}, not one of {', '.join(EPISODE_TYPES)}; "
+            "kept as given"
+        )
 
 
-def _episodes_frame(seasons: Sequence[_Season], series_id: int) -> pd.DataFrame:
-    n = sum(len(s.episodes) for s in seasons)
-    if n == 0:
-        return empty_frame(EPISODE_COLUMNS)
-    data: dict[str, Any] = {
-        "series_id": np.full(n, series_id, dtype="int64"),
-        "season_number": np.repeat(
-            np.array([s.number for s in seasons], dtype="int64"), [len(s.episodes) for s in seasons]
-        ),
-    }
-    for column in EPISODE_COLUMNS:
-        if column in data:
-            continue
-        parts = [s.columns[column] for s in seasons if s.episodes]
-        data[column] = _concat(parts)
-    return pd.DataFrame({column: data[column] for column in EPISODE_COLUMNS})
+def _warn_regular_guests(
+    episodes: pd.DataFrame, credits: pd.DataFrame, cast: pd.DataFrame, series_id: int
+) -> None:
+    """Warn about each guest star credited on every episode of the season in ``cast``."""
+    listed = episodes.groupby("season_number").size().rename("listed")
+    regulars = cast.merge(listed, left_on="season_number", right_index=True)
+    regulars = regulars.loc[
+        regulars["episode_count"] == regulars["listed"], ["season_number", "person_id"]
+    ]
+    if regulars.empty:
+        return
+    guests = credits[credits["kind"] == "guest"]
+    both = guests.merge(
+        regulars.drop_duplicates().astype("int64"), on=["season_number", "person_id"]
+    )
+    for row in both.itertuples():
+        _warn(
+            f"series {series_id} season {row.season_number} episode {row.episode_number}: guest "
+            f"star {row.name!r} (person {row.person_id}) is also in the season's regular cast; "
+            "kept as a guest credit"
+        )
 
 
-def _credits_frame(seasons: Sequence[_Season], series_id: int) -> pd.DataFrame:
-    kept = [s for s in seasons if s.credits]
-    n = sum(len(s.credits) for s in kept)
+def _frames(seasons: Sequence[_Season], series_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both tables of ``seasons``; raises PayloadError if a value breaks its rule."""
+    episodes = [e for s in seasons for e in s.episodes]
+    if not episodes:
+        return empty_frame(EPISODE_COLUMNS), empty_frame(EPISODE_CREDIT_COLUMNS)
+    where = "episodes[]"
+    numbers, ids, names, dates, runtimes, kinds = _fields(episodes, _EPISODE_FIELDS, where)
+    season_of = np.repeat(
+        np.array([s.number for s in seasons], dtype="int64"), [len(s.episodes) for s in seasons]
+    )
+    numbers = _column(numbers, "episode_number", f"{where}.episode_number")
+    dates = _column(_blank_is_null(dates), "air_date", f"{where}.air_date")
+    table = pd.DataFrame(
+        {
+            "series_id": np.full(len(episodes), series_id, dtype="int64"),
+            "season_number": season_of,
+            "episode_number": numbers,
+            "episode_id": _column(ids, "episode_id", f"{where}.id"),
+            "name": _column(names, "name", f"{where}.name"),
+            "air_date": pd.to_datetime(dates, errors="coerce", format="%Y-%m-%d").as_unit("us"),
+            "runtime": _column(runtimes, "runtime", f"{where}.runtime"),
+            "episode_type": _column(_blank_is_null(kinds), "episode_type", f"{where}.episode_type"),
+        }
+    )
+    _warn_undated(table, episodes, series_id)
+    return table, _credits(seasons, numbers, season_of, series_id)
+
+
+def _credits(
+    seasons: Sequence[_Season], numbers: Any, season_of: np.ndarray, series_id: int
+) -> pd.DataFrame:
+    guests = [g for s in seasons for g in s.guests]
+    crew = [c for s in seasons for c in s.crew]
+    n = len(guests) + len(crew)
     if n == 0:
         return empty_frame(EPISODE_CREDIT_COLUMNS)
-    data: dict[str, Any] = {
+    # Each credit's episode, as an index into the episodes, for the numbers and the row order.
+    episode_index = np.arange(len(season_of))
+    guest_of = np.repeat(episode_index, [c for s in seasons for c in s.guest_counts])
+    crew_of = np.repeat(episode_index, [c for s in seasons for c in s.crew_counts])
+    of = np.concatenate([guest_of, crew_of])
+    kind = np.concatenate([np.zeros(len(guests), np.int8), np.ones(len(crew), np.int8)])
+    g_where, c_where = "episodes[].guest_stars[]", "episodes[].crew[]"
+    g_id, g_credit, g_name, g_gender, character, order = _fields(guests, _GUEST_FIELDS, g_where)
+    c_id, c_credit, c_name, c_gender, department, job = _fields(crew, _CREW_FIELDS, c_where)
+    where = f"{g_where} and {c_where}"
+    data = {
         "series_id": np.full(n, series_id, dtype="int64"),
-        "season_number": np.repeat(
-            np.array([s.number for s in kept], dtype="int64"), [len(s.credits) for s in kept]
+        "season_number": season_of[of],
+        "episode_number": numbers.take(of),
+        "person_id": _column(g_id + c_id, "person_id", f"{where}.id"),
+        "credit_id": _column(g_credit + c_credit, "credit_id", f"{where}.credit_id"),
+        "name": _column(g_name + c_name, "name", f"{where}.name"),
+        "gender": _genders(g_gender + c_gender, "episode credit"),
+        "kind": pd.Categorical.from_codes(kind, dtype=EPISODE_CREDIT_COLUMNS["kind"]),
+        "character": _padded(
+            _no_empty_text(_column(character, "character", f"{g_where}.character")),
+            after=len(crew),
         ),
-        "gender": _genders([g for s in kept for g in s.credit_columns["gender"]], "episode credit"),
-        "kind": pd.Categorical.from_codes(
-            np.concatenate([s.credit_columns["kind"] for s in kept]),
-            dtype=EPISODE_CREDIT_COLUMNS["kind"],
+        "order": _padded(_column(order, "order", f"{g_where}.order"), after=len(crew)),
+        "department": _padded(
+            _column(department, "department", f"{c_where}.department"), before=len(guests)
         ),
+        "job": _padded(_no_empty_text(_column(job, "job", f"{c_where}.job")), before=len(guests)),
     }
-    for column in EPISODE_CREDIT_COLUMNS:
-        if column not in data:
-            data[column] = _concat([s.credit_columns[column] for s in kept])
-    return pd.DataFrame({column: data[column] for column in EPISODE_CREDIT_COLUMNS})
+    frame = pd.DataFrame(data)
+    # Guests were gathered before crew: put each episode's back together, TMDB's order kept.
+    return frame.take(np.lexsort((kind, of))).reset_index(drop=True)
 
 
-def _concat(parts: list[Any]) -> Any:
-    """One array of same-typed per-season arrays."""
-    if len(parts) == 1:
-        return parts[0]
-    if isinstance(parts[0], np.ndarray):
-        return np.concatenate(parts)
-    if isinstance(parts[0], pd.DatetimeIndex):
-        return parts[0].append(parts[1:])
-    return type(parts[0])._concat_same_type(parts)
+_EPISODE_FIELDS = ("episode_number", "id", "name", "air_date", "runtime", "episode_type")
+_GUEST_FIELDS = ("id", "credit_id", "name", "gender", "character", "order")
+_CREW_FIELDS = ("id", "credit_id", "name", "gender", "department", "job")
+
+
+def _fields(items: list[Any], keys: tuple[str, ...], where: str) -> list[Any]:
+    """The values of ``keys`` in each of ``items``, one tuple per key (None where missing).
+
+    One pass over the items, which are scattered in memory: reading all the keys of one item
+    at once is much faster than one pass per key. Raises PayloadError for an item that is not
+    an object.
+    """
+    if not items:
+        return [()] * len(keys)
+    try:
+        rows = list(map(itemgetter(*keys), items))
+    except (KeyError, TypeError):
+        for index, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                kind = type(item).__name__
+                raise PayloadError(f"{where} item {index} is a {kind}, not an object") from None
+        rows = [tuple(item.get(k) for k in keys) for item in items]
+    return list(zip(*rows, strict=True))
+
+
+def _blank_is_null(values: Any) -> list[Any]:
+    return [v or None for v in values]
+
+
+def _no_empty_text(values: Any) -> Any:
+    """TMDB gives "" for an unknown character or job: <NA>, as in the cast and crew tables."""
+    blank = (values == "").fillna(False).to_numpy(dtype=bool)
+    if blank.any():
+        values = values.copy()
+        values[blank] = pd.NA
+    return values
+
+
+def _padded(values: Any, *, before: int = 0, after: int = 0) -> Any:
+    """The nullable array ``values`` with ``before`` and ``after`` missing values around it."""
+    parts = [
+        values._from_sequence([None] * before, dtype=values.dtype),
+        values,
+        values._from_sequence([None] * after, dtype=values.dtype),
+    ]
+    return type(values)._concat_same_type(parts)
+
+
+def _warn_undated(table: pd.DataFrame, episodes: list[Mapping[str, Any]], series_id: int) -> None:
+    for index in np.flatnonzero(table["air_date"].isna().to_numpy()):
+        episode = episodes[index]
+        _warn(
+            f"series {series_id} season {table['season_number'].iat[index]} episode "
+            f"{episode.get('episode_number')} has no air date ({episode.get('air_date')!r:.40}); "
+            "it is kept, its air_date NaT"
+        )
+
+
+def _left_out(series_id: int, number: int, exc: PayloadError) -> None:
+    _warn(
+        f"series {series_id} season {number}: its episodes are left out: {exc}; its cast and "
+        "crew are kept"
+    )
 
 
 def _warn(message: str) -> None:

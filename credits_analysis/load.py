@@ -505,7 +505,9 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         failures[n].__cause__ = exc
     failures = {n: failures[n] for n in gathered.numbers if n in failures}
     with_episodes = {n: payloads[n] for n in loaded if episode_tidy.is_season_details(payloads[n])}
-    episodes, episode_credits = episode_tidy.episode_tables(with_episodes, series_id=series_id)
+    episodes, episode_credits = episode_tidy.episode_tables(
+        with_episodes, series_id=series_id, cast=cast
+    )
     result = SeriesCredits(
         series_id=gathered.series_id,
         name=details.get("name"),

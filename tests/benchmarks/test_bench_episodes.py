@@ -1,0 +1,66 @@
+"""Warm load of the 40-season preset with its episode tables against the aggregate-only load.
+
+The same generated series (:data:`credits_analysis.demo.SCALE_PRESET`: 40 seasons of 200
+episodes, about 58,000 cast roles, 75,000 person-episode credits) is stored in two caches:
+
+- aggregate only: each season under ``tv/{id}/season/{n}/aggregate_credits``, as stored
+  before episodes were loaded (the baseline: cast and crew, no episode tables);
+- season details: each season under ``tv/{id}/season/{n}``, the aggregate credits appended
+  (cast, crew, episodes and episode credits).
+
+Both are loaded offline from their cache, best of a few runs each, in the same run. The season
+details are about twice the bytes (every guest star and director is listed again on their
+episodes), so reading and parsing the JSON alone costs more; the bound is 1.5x.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from credits_analysis import demo
+from credits_analysis.cache import RawCache
+from credits_analysis.config import Settings
+from credits_analysis.endpoints import details_path, season_credits_path, season_path
+from credits_analysis.load import load_series
+from tests.benchmarks.timing import best_time
+
+SERIES = 31
+
+
+@pytest.mark.benchmark
+def test_warm_load_with_episode_tables_within_one_and_a_half_times_the_aggregate_load(
+    tmp_path: Path,
+) -> None:
+    details, seasons = demo.generate_series(SERIES, **demo.SCALE_PRESET)
+    sizes = {}
+    for name, path_of, appended in (
+        ("aggregate", season_credits_path, True),
+        ("episodes", season_path, False),
+    ):
+        cache = RawCache(tmp_path / name)
+        cache.write(details_path(SERIES), "en-US", json.dumps(details).encode(), url="bench")
+        sizes[name] = 0
+        for n, payload in seasons.items():
+            body = json.dumps(payload["aggregate_credits"] if appended else payload).encode()
+            cache.write(path_of(SERIES, n), "en-US", body, url="bench")
+            sizes[name] += len(body)
+
+    def load(name: str) -> None:
+        settings = Settings.from_env(cache_dir=tmp_path / name, offline=True)
+        series = load_series(SERIES, settings=settings, progress=False)
+        assert set(series.seasons["source"]) == {"cache"} and len(series.payloads) == 40
+        assert series.episodes.empty == (name == "aggregate")
+
+    aggregate = best_time(lambda: load("aggregate"), repeat=3)
+    episodes = best_time(lambda: load("episodes"), repeat=3)
+    ratio = episodes / aggregate
+    print(
+        f"\nwarm load of SCALE_PRESET (40 seasons x 200 episodes), best of 3"
+        f"\n  aggregate only   {aggregate:6.2f} s  ({sizes['aggregate'] / 1e6:5.1f} MB of JSON)"
+        f"\n  with episodes    {episodes:6.2f} s  ({sizes['episodes'] / 1e6:5.1f} MB of JSON)"
+        f"  {ratio:.2f}x"
+    )
+    assert ratio <= 1.5
