@@ -83,11 +83,11 @@ class SeriesCredits:
         if not self.without_episodes:
             return None
         which = seasons_phrase(self.without_episodes, capital=True)
+        its = "its" if len(self.without_episodes) == 1 else "their"
         return (
-            f"{which} came without {'its' if len(self.without_episodes) == 1 else 'their'} "
-            "episodes (their credits were stored before episodes were loaded, or are a "
-            "recorded sample of the aggregate credits alone): the episode-by-episode tables "
-            "leave them out; a refresh from TMDB brings them."
+            f"{which} came without {its} episodes: {its} credits were cached before episodes "
+            "were loaded, or are a recorded sample of the aggregate credits alone; a refresh "
+            "from TMDB brings the episodes."
         )
 
     def __repr__(self) -> str:

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
@@ -22,7 +23,7 @@ from credits_analysis._terminal import MESSAGE_LIMIT, printable
 from credits_analysis.cache import RawCache
 from credits_analysis.cli import main
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import season_credits_path
+from credits_analysis.endpoints import request_params, season_path
 from credits_analysis.errors import PartialLoadWarning
 from credits_analysis.load import load_series
 from credits_analysis.schema import CAST_COLUMNS, SEASON_COLUMNS
@@ -257,7 +258,7 @@ def test_cache_info_and_clear(
     assert run("cache", "info") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{cache_dir}: 5 entries matching '*'")
-    assert any(line.startswith(f"{season_credits_path(SERIES, 2)} en-US") for line in out)
+    assert any(line.startswith(f"{season_path(SERIES, 2)} en-US") for line in out)
     assert run("cache", "clear", f"tv/{SERIES}/season/*") == 0
     assert capsys.readouterr().out.startswith("removed 4 entries")
     assert [e.api_path for e in RawCache(cache_dir).entries()] == [f"tv/{SERIES}"]
@@ -345,10 +346,12 @@ def bodies(fake: FakeTMDB, series_id: int) -> dict[str, bytes]:
     """What the fake answers now for the details and every listed season of ``series_id``."""
     details = fake.respond(f"/3/tv/{series_id}", "", f"Bearer {TOKEN}")
     paths = [f"tv/{series_id}"] + [
-        season_credits_path(series_id, s["season_number"])
-        for s in json.loads(details.body)["seasons"]
+        season_path(series_id, s["season_number"]) for s in json.loads(details.body)["seasons"]
     ]
-    return {p: fake.respond(f"/3/{p}", "", f"Bearer {TOKEN}").body for p in paths}
+    return {
+        p: fake.respond(f"/3/{p}", urlencode(request_params(p)), f"Bearer {TOKEN}").body
+        for p in paths
+    }
 
 
 def test_process_killed_mid_fetch_leaves_no_corrupt_entry(
@@ -625,7 +628,7 @@ def first_names(path: Path) -> list[str]:
 @pytest.fixture
 def formula_names(online: FakeTMDB) -> FakeTMDB:
     details, payloads = online.add_generated(SERIES, seasons=1, specials=False)
-    cast = payloads[1]["cast"]
+    cast = payloads[1]["aggregate_credits"]["cast"]
     for person, name in zip(cast, FORMULAS, strict=False):
         person["name"] = name
     cast[len(FORMULAS)]["name"] = "Nul\0l"
@@ -710,14 +713,14 @@ def test_cache_info_and_clear_understand_a_bare_series_id(
     assert out[0].startswith(f"{cache_dir}: 3 entries matching '{SERIES}'")
     assert sorted(line.split()[0] for line in out[1:]) == [
         f"tv/{SERIES}",
-        season_credits_path(SERIES, 1),
-        season_credits_path(SERIES, 2),
+        season_path(SERIES, 1),
+        season_path(SERIES, 2),
     ]
     assert run("cache", "clear", str(SERIES)) == 0
     assert capsys.readouterr().out.startswith("removed 3 entries")
     assert {e.api_path for e in RawCache(cache_dir).entries()} == {
         f"tv/{SERIES * 10}",
-        season_credits_path(SERIES * 10, 1),
+        season_path(SERIES * 10, 1),
     }
 
 

@@ -215,7 +215,7 @@ def test_aggregate_only_cache_entries_still_serve_without_a_refetch(
     assert len(series.cast) > 0 and series.episodes.empty and series.episode_credits.empty
     assert series.without_episodes == [1, 2]
     assert series.episodes_note is not None
-    assert series.episodes_note.startswith("Seasons 1\u20132 came without their episodes")
+    assert series.episodes_note.startswith("Seasons 1\u20132 came without their episodes: their")
     assert series.episodes_note in str(load_note(series))
     # A refresh fetches the season details, and they are what is read from then on.
     load(fake_tmdb, 4242, refresh=True)
