@@ -48,9 +48,6 @@ from credits_analysis.tidy import _column, _genders
 
 __all__ = ["aggregate_part", "episode_tables", "is_season_details"]
 
-_NO_CREDITS: Mapping[str, Any] = {"cast": [], "crew": []}
-
-
 def is_season_details(payload: Any) -> bool:
     """Whether ``payload`` is shaped as a season's details (it has an ``episodes`` key)."""
     return isinstance(payload, Mapping) and "episodes" in payload
@@ -73,7 +70,7 @@ def aggregate_part(payload: Any, *, series_id: int, season_number: int) -> Any:
             f"series {series_id} season {season_number}: the appended 'aggregate_credits' is "
             f"{state}; its episodes are kept, its cast and crew tables are empty"
         )
-        return _NO_CREDITS
+        return {"cast": [], "crew": []}
     return payload
 
 
