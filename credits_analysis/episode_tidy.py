@@ -48,6 +48,7 @@ from credits_analysis.tidy import _column, _genders
 
 __all__ = ["aggregate_part", "episode_tables", "is_season_details"]
 
+
 def is_season_details(payload: Any) -> bool:
     """Whether ``payload`` is shaped as a season's details (it has an ``episodes`` key)."""
     return isinstance(payload, Mapping) and "episodes" in payload

@@ -22,7 +22,7 @@ from plotly.offline import get_plotlyjs
 from credits_analysis import demo
 from credits_analysis._resources import notebooks_dir
 from credits_analysis.cache import RawCache
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_path
 from credits_analysis.report import EXPLORER_NOTEBOOK, Report, build_report, execute_notebook
 
 SCALE_ID = 9_100_040
@@ -52,7 +52,7 @@ def test_report_size_and_build_time(tmp_path: Path, cache_dir: Path) -> None:
     store.write(details_path(SCALE_ID), "en-US", json.dumps(details).encode(), url="generated")
     for number, payload in payloads.items():
         body = json.dumps(payload).encode()
-        store.write(season_credits_path(SCALE_ID, number), "en-US", body, url="generated")
+        store.write(season_path(SCALE_ID, number), "en-US", body, url="generated")
 
     explorer = nbformat.read(notebooks_dir() / EXPLORER_NOTEBOOK, as_version=4)
     setup = next(cell for cell in explorer.cells if cell.get("id") == "setup")
