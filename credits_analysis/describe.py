@@ -91,6 +91,8 @@ def load_note(series: SeriesCredits, *, warned: Sequence[warnings.WarningMessage
     else:
         sentences = [f"{name}: no credits on TMDB yet."]
     sentences += _uncredited(series.seasons[~series.seasons["season_number"].isin(credited)])
+    if series.episodes_note is not None:
+        sentences.append(series.episodes_note)
     caveats = [
         f"{seasons_phrase(numbers, capital=True)} could not be loaded: {reason}."
         for reason, numbers in failures_by_reason(series.failures).items()

@@ -26,12 +26,12 @@ from datetime import timedelta
 import httpx
 import pandas as pd
 
-from credits_analysis import tidy
+from credits_analysis import episode_tidy, tidy
 from credits_analysis._bundled import SYNTHETIC_KEY
 from credits_analysis._gc import paused_gc
 from credits_analysis._sync import iterate_sync, run_sync
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_path
 from credits_analysis.errors import (
     AuthError,
     ConfigError,
@@ -117,7 +117,8 @@ def load_series(
     Returns
     -------
     SeriesCredits
-        ``.seasons``, ``.cast``, ``.crew`` (columns in :mod:`credits_analysis.tidy`), the raw
+        ``.seasons``, ``.cast``, ``.crew`` (columns in :mod:`credits_analysis.tidy`),
+        ``.episodes`` and ``.episode_credits`` (:mod:`credits_analysis.episode_tidy`), the raw
         ``.details`` and ``.payloads``, and ``.failures``.
 
     Raises
@@ -389,7 +390,7 @@ async def _gather(
         return _Gathered(series_id, details, [], {}, blocked, empty_frame(SEASON_COLUMNS), ledger)
     numbers, unlisted = season_plan(details.payload, listed, plan)
     seasons: dict[int, Found] = dict(unlisted)
-    paths = {season_credits_path(series_id, n): n for n in numbers if n not in seasons}
+    paths = {season_path(series_id, n): n for n in numbers if n not in seasons}
     ttl = ttl_for_series(details.payload, settings)
     blocked = Blocked.after(details) or blocked
     by_path = await sources.find(
@@ -443,7 +444,12 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         else:
             loaded[n] = result
     payloads = {n: found.payload for n, found in loaded.items()}
-    cast, crew, unparsed = tidy.credits_by_season(payloads, series_id=gathered.series_id)
+    series_id = gathered.series_id
+    aggregates = {
+        n: episode_tidy.aggregate_part(p, series_id=series_id, season_number=n)
+        for n, p in payloads.items()
+    }
+    cast, crew, unparsed = tidy.credits_by_season(aggregates, series_id=series_id)
     for n, exc in unparsed.items():
         failures[n] = PayloadError(
             f"season {n} ({loaded.pop(n).source}) does not parse: {exc}. Reload it with "
@@ -451,6 +457,10 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         )
         failures[n].__cause__ = exc
     failures = {n: failures[n] for n in gathered.numbers if n in failures}
+    with_episodes = {n: payloads[n] for n in loaded if episode_tidy.is_season_details(payloads[n])}
+    episodes, episode_credits = episode_tidy.episode_tables(
+        with_episodes, series_id=series_id, cast=cast
+    )
     result = SeriesCredits(
         series_id=gathered.series_id,
         name=details.get("name"),
@@ -462,6 +472,9 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         payloads={n: payloads[n] for n in loaded},
         failures=dict(failures),
         is_synthetic=details.get(SYNTHETIC_KEY) is True,
+        episodes=episodes,
+        episode_credits=episode_credits,
+        without_episodes=[n for n in loaded if n not in with_episodes],
     )
     auth = next((e for e in failures.values() if isinstance(e, AuthError)), None)
     if auth is not None or (gathered.numbers and not loaded):

@@ -11,6 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from credits_analysis.schema import EPISODE_COLUMNS, EPISODE_CREDIT_COLUMNS, empty_frame
+from credits_analysis.wording import seasons_phrase
+
 __all__ = ["SeriesCredits", "SeriesOutcome"]
 
 
@@ -40,11 +43,22 @@ class SeriesCredits:
         :func:`~credits_analysis.tidy.crew_jobs`, concatenated; empty with every column when no
         season loaded.
     payloads : dict[int, dict]
-        Season number to its raw aggregate-credits payload.
+        Season number to its raw payload: the season's details with its aggregate credits
+        appended (``aggregate_credits``), or the aggregate credits alone where they came from
+        a cache entry of an earlier version or a recorded sample.
     failures : dict[int, Exception]
         Season number to the error that kept it out (empty when everything loaded).
     is_synthetic : bool
         True for generated data (the bundled demo series), never for TMDB's.
+    episodes, episode_credits : pandas.DataFrame
+        One row per episode, and one per person-episode credit (guest stars and crew), of the
+        loaded seasons that came with their episodes (see
+        :func:`credits_analysis.episode_tidy.episode_tables`). Regular cast are not there:
+        TMDB credits them on every episode of their seasons (they are in ``cast``).
+    without_episodes : list[int]
+        Loaded seasons whose episodes are absent: their credits came without them (a cache
+        entry of the aggregate credits alone, stored by an earlier version, or a recorded
+        sample). :attr:`episodes_note` says it in words.
     """
 
     series_id: int
@@ -57,6 +71,24 @@ class SeriesCredits:
     payloads: dict[int, dict[str, Any]] = field(default_factory=dict)
     failures: dict[int, Exception] = field(default_factory=dict)
     is_synthetic: bool = False
+    episodes: pd.DataFrame = field(default_factory=lambda: empty_frame(EPISODE_COLUMNS))
+    episode_credits: pd.DataFrame = field(
+        default_factory=lambda: empty_frame(EPISODE_CREDIT_COLUMNS)
+    )
+    without_episodes: list[int] = field(default_factory=list)
+
+    @property
+    def episodes_note(self) -> str | None:
+        """A sentence saying which loaded seasons have no episode data, and why; None if none."""
+        if not self.without_episodes:
+            return None
+        which = seasons_phrase(self.without_episodes, capital=True)
+        its = "its" if len(self.without_episodes) == 1 else "their"
+        return (
+            f"{which} came without {its} episodes: {its} credits were cached before episodes "
+            "were loaded, or are a recorded sample of the aggregate credits alone; a refresh "
+            "from TMDB brings the episodes."
+        )
 
     def __repr__(self) -> str:
         sources = self.seasons["source"].value_counts(dropna=False).to_dict()
@@ -64,7 +96,8 @@ class SeriesCredits:
         return (
             f"SeriesCredits(series_id={self.series_id}, name={self.name!r}, "
             f"language={self.language!r}, seasons={list(self.payloads)}, "
-            f"cast={len(self.cast)} rows, crew={len(self.crew)} rows, sources={sources}, "
+            f"cast={len(self.cast)} rows, crew={len(self.crew)} rows, "
+            f"episodes={len(self.episodes)} rows, sources={sources}, "
             f"failures={failed}, is_synthetic={self.is_synthetic})"
         )
 

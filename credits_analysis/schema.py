@@ -17,6 +17,10 @@ import pandas as pd
 __all__ = [
     "CAST_COLUMNS",
     "CREW_COLUMNS",
+    "EPISODE_COLUMNS",
+    "EPISODE_CREDIT_COLUMNS",
+    "EPISODE_CREDIT_KINDS",
+    "EPISODE_TYPES",
     "GENDER_CATEGORIES",
     "GENDER_CODES",
     "GENDER_DTYPE",
@@ -95,6 +99,44 @@ SEASON_COLUMNS: Mapping[str, object] = MappingProxyType(
     }
 )
 
+#: One row per episode of a season-details payload (``episodes[]``), in TMDB's order.
+EPISODE_COLUMNS: Mapping[str, object] = MappingProxyType(
+    {
+        "series_id": "int64",
+        "season_number": "int64",
+        "episode_number": "Int64",
+        "episode_id": "Int64",
+        "name": STRING,
+        "air_date": "datetime64[us]",
+        "runtime": "Int64",
+        "episode_type": STRING,
+    }
+)
+
+#: The ``episode_type`` values TMDB documents; others are kept, with a DataQualityWarning.
+EPISODE_TYPES: tuple[str, ...] = ("standard", "finale", "mid_season")
+#: ``kind`` of an episode credit: a guest star (``guest_stars[]``) or crew (``crew[]``).
+EPISODE_CREDIT_KINDS: tuple[str, ...] = ("guest", "crew")
+
+#: One row per person-episode credit: a guest star's part or a crew member's job on one episode.
+#: Regular cast are not listed per episode: TMDB credits them on the whole season (``cast``).
+EPISODE_CREDIT_COLUMNS: Mapping[str, object] = MappingProxyType(
+    {
+        "series_id": "int64",
+        "season_number": "int64",
+        "episode_number": "Int64",
+        "person_id": "int64",
+        "credit_id": STRING,
+        "name": STRING,
+        "gender": GENDER_DTYPE,
+        "kind": pd.CategoricalDtype(list(EPISODE_CREDIT_KINDS)),
+        "character": STRING,
+        "order": "Int64",
+        "department": STRING,
+        "job": STRING,
+    }
+)
+
 #: One row per series found by ``/search/tv`` or ``/discover/tv``, in TMDB's order.
 #: ``origin_country`` holds TMDB's list of ISO 3166-1 codes joined with ", " (``"US, GB"``;
 #: <NA> when empty) so the column stays a plain string in CSV and Parquet alike.
@@ -164,6 +206,10 @@ VALUE_RULES: Mapping[str, ValueRule] = MappingProxyType(
         "popularity": ValueRule("number"),
         "profile_path": _TEXT,
         "adult": ValueRule("flag"),
+        "episode_number": _COUNT,
+        "episode_id": _COUNT,
+        "runtime": _COUNT,  # minutes
+        "episode_type": _TEXT,
     }
 )
 

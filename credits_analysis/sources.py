@@ -35,7 +35,7 @@ from credits_analysis._gc import paused_gc
 from credits_analysis._resources import data_dir
 from credits_analysis.cache import CacheEntry, RawCache
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_credits_path, superseded_paths
 from credits_analysis.errors import (
     ConfigError,
     CreditsAnalysisError,
@@ -103,7 +103,9 @@ class Payload:
     Attributes
     ----------
     api_path : str
-        ``tv/1399``, ``tv/1399/season/1/aggregate_credits`` and the like.
+        Where the payload was found: ``tv/1399``, ``tv/1399/season/1`` (season details with
+        the aggregate credits appended) or, from a cache filled by an earlier version or a
+        recorded sample, ``tv/1399/season/1/aggregate_credits`` (aggregate credits alone).
     payload : dict
         The parsed JSON object.
     source : str
@@ -278,19 +280,24 @@ class Bundled:
         """The bundled payload of ``path``, in the language asked for if stored so, else its own.
 
         ``instead_of`` is the TMDB failure it stands in for, if any. None if nothing of
-        ``path`` is bundled.
+        ``path`` is bundled. Bundled data of a superseded path (a season's aggregate credits
+        alone, as the recorded samples are) stands in for ``path``, as its
+        :attr:`Payload.api_path` says.
         """
-        for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
-            entry = self.demo_store.read(path, language)
-            if entry is not None:
-                return _from_entry(entry, "synthetic", instead_of)
-        sample = RECORDED_SAMPLES.get(path)
-        if sample is None:
-            return None
-        from credits_analysis import samples
+        candidates = (path, *superseded_paths(path))
+        for candidate in candidates:
+            for language in dict.fromkeys((self.language, DEMO_LANGUAGE)):
+                entry = self.demo_store.read(candidate, language)
+                if entry is not None:
+                    return _from_entry(entry, "synthetic", instead_of)
+        for candidate in candidates:
+            sample = RECORDED_SAMPLES.get(candidate)
+            if sample is not None:
+                from credits_analysis import samples
 
-        payload = samples.load(sample)
-        return Payload(path, payload, "bundled", None, _SAMPLES_LANGUAGE, instead_of)
+                payload = samples.load(sample)
+                return Payload(candidate, payload, "bundled", None, _SAMPLES_LANGUAGE, instead_of)
+        return None
 
 
 class Sources:
@@ -393,7 +400,7 @@ class Sources:
         # collector resumes before any network wait.
         with paused_gc():
             for path in paths:
-                entry = self.cache.read(path, self.language) if reads_cache else None
+                entry = self._cached(path) if reads_cache else None
                 if entry is not None:
                     cached = _from_entry(entry, "cache")
                     ttl = ttl_of(cached)
@@ -422,6 +429,14 @@ class Sources:
                 else:
                     results[path] = self.bundled.find(path, response) or response
         return {path: results[path] for path in paths}
+
+    def _cached(self, path: str) -> CacheEntry | None:
+        """The cache entry of ``path``, else of the first superseded path that has one."""
+        for candidate in (path, *superseded_paths(path)):
+            entry = self.cache.read(candidate, self.language)
+            if entry is not None:
+                return entry
+        return None
 
     async def _fetch(
         self, series_id: int, paths: list[str], ledger: Ledger, progress: bool | None

@@ -41,7 +41,7 @@ from aiolimiter import AsyncLimiter
 from credits_analysis._scrub import SecretScrubber
 from credits_analysis._sync import run_sync
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import redact_url
+from credits_analysis.endpoints import redact_url, request_params
 from credits_analysis.errors import (
     AuthError,
     BadResponseError,
@@ -397,7 +397,7 @@ class AsyncTMDBClient:
             raise RuntimeError("use AsyncTMDBClient inside 'async with'")
         path = api_path.strip("/")
         language = language or self.settings.language
-        url = self._url(path, language, params)
+        url = self._url(path, language, {**request_params(path), **(params or {})})
         shown = redact_url(url)
         budget = _Budget()
         attempt = 0

@@ -26,20 +26,20 @@ Breaker = Callable[[dict[str, Any], Payloads], None]
 
 
 def surrogate_in_a_name(details: dict[str, Any], payloads: Payloads) -> None:
-    payloads[2]["cast"][0]["name"] = "Ada \ud800"
-    payloads[3]["crew"][0]["original_name"] = "\udfff"
+    payloads[2]["aggregate_credits"]["cast"][0]["name"] = "Ada \ud800"
+    payloads[3]["aggregate_credits"]["crew"][0]["original_name"] = "\udfff"
 
 
 def episode_count_beyond_int64(details: dict[str, Any], payloads: Payloads) -> None:
-    payloads[2]["cast"][0]["roles"][0]["episode_count"] = 2**64
+    payloads[2]["aggregate_credits"]["cast"][0]["roles"][0]["episode_count"] = 2**64
 
 
 def person_id_beyond_int64(details: dict[str, Any], payloads: Payloads) -> None:
-    payloads[2]["crew"][0]["id"] = -(2**63) - 1
+    payloads[2]["aggregate_credits"]["crew"][0]["id"] = -(2**63) - 1
 
 
 def order_beyond_int64(details: dict[str, Any], payloads: Payloads) -> None:
-    payloads[2]["cast"][0]["order"] = 10**30
+    payloads[2]["aggregate_credits"]["cast"][0]["order"] = 10**30
 
 
 def season_number_beyond_int64(details: dict[str, Any], payloads: Payloads) -> None:

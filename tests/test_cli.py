@@ -14,6 +14,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
@@ -23,7 +24,7 @@ from credits_analysis._terminal import MESSAGE_LIMIT, printable
 from credits_analysis.cache import RawCache
 from credits_analysis.cli import main
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import season_credits_path
+from credits_analysis.endpoints import request_params, season_path
 from credits_analysis.errors import PartialLoadWarning
 from credits_analysis.load import load_series
 from credits_analysis.schema import CAST_COLUMNS, SEASON_COLUMNS
@@ -103,7 +104,7 @@ def test_partial_failure_exits_3_with_a_line_per_reason(
     online: FakeTMDB, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for season in (2, 4):
-        online.inject(f"tv/{SERIES}/season/{season}/*", Fault(404))
+        online.inject(f"tv/{SERIES}/season/{season}", Fault(404))
     assert run("fetch", str(SERIES)) == 3
     captured = capsys.readouterr()
     assert "season 2:" not in captured.out and "season 3:" in captured.out
@@ -258,7 +259,7 @@ def test_cache_info_and_clear(
     assert run("cache", "info") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{cache_dir}: 5 entries matching '*'")
-    assert any(line.startswith(f"{season_credits_path(SERIES, 2)} en-US") for line in out)
+    assert any(line.startswith(f"{season_path(SERIES, 2)} en-US") for line in out)
     assert run("cache", "clear", f"tv/{SERIES}/season/*") == 0
     assert capsys.readouterr().out.startswith("removed 4 entries")
     assert [e.api_path for e in RawCache(cache_dir).entries()] == [f"tv/{SERIES}"]
@@ -346,10 +347,12 @@ def bodies(fake: FakeTMDB, series_id: int) -> dict[str, bytes]:
     """What the fake answers now for the details and every listed season of ``series_id``."""
     details = fake.respond(f"/3/tv/{series_id}", "", f"Bearer {TOKEN}")
     paths = [f"tv/{series_id}"] + [
-        season_credits_path(series_id, s["season_number"])
-        for s in json.loads(details.body)["seasons"]
+        season_path(series_id, s["season_number"]) for s in json.loads(details.body)["seasons"]
     ]
-    return {p: fake.respond(f"/3/{p}", "", f"Bearer {TOKEN}").body for p in paths}
+    return {
+        p: fake.respond(f"/3/{p}", urlencode(request_params(p)), f"Bearer {TOKEN}").body
+        for p in paths
+    }
 
 
 def test_process_killed_mid_fetch_leaves_no_corrupt_entry(
@@ -585,7 +588,7 @@ def test_failed_seasons_are_listed_in_failures_csv_until_they_load(
     online: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
-    online.inject(f"tv/{SERIES}/season/3/*", Fault(404, times=1))
+    online.inject(f"tv/{SERIES}/season/3", Fault(404, times=1))
     assert run("tables", str(SERIES), "--out", str(out)) == 3
     failures = pd.read_csv(out / "failures.csv")
     assert failures["season_number"].tolist() == [3]
@@ -625,7 +628,7 @@ def first_names(path: Path) -> list[str]:
 @pytest.fixture
 def formula_names(online: FakeTMDB) -> FakeTMDB:
     details, payloads = online.add_generated(SERIES, seasons=1, specials=False)
-    cast = payloads[1]["cast"]
+    cast = payloads[1]["aggregate_credits"]["cast"]
     for person, name in zip(cast, FORMULAS, strict=False):
         person["name"] = name
     cast[len(FORMULAS)]["name"] = "Nul\0l"
@@ -710,14 +713,14 @@ def test_cache_info_and_clear_understand_a_bare_series_id(
     assert out[0].startswith(f"{cache_dir}: 3 entries matching '{SERIES}'")
     assert sorted(line.split()[0] for line in out[1:]) == [
         f"tv/{SERIES}",
-        season_credits_path(SERIES, 1),
-        season_credits_path(SERIES, 2),
+        season_path(SERIES, 1),
+        season_path(SERIES, 2),
     ]
     assert run("cache", "clear", str(SERIES)) == 0
     assert capsys.readouterr().out.startswith("removed 3 entries")
     assert {e.api_path for e in RawCache(cache_dir).entries()} == {
         f"tv/{SERIES * 10}",
-        season_credits_path(SERIES * 10, 1),
+        season_path(SERIES * 10, 1),
     }
 
 
@@ -748,7 +751,7 @@ def test_messages_name_options_not_python_parameters(
 def test_failures_of_several_series_name_each_series(
     online: FakeTMDB, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    online.inject(f"tv/{SERIES}/season/2/*", Fault(404))
+    online.inject(f"tv/{SERIES}/season/2", Fault(404))
     with pytest.warns(PartialLoadWarning):
         series = load_series(SERIES, progress=False)
     assert cli._report_failures(series, named=True) == cli.EXIT_PARTIAL
@@ -794,7 +797,7 @@ def test_the_cli_prints_no_escape_sequence_from_names_or_server_messages(
     online.add_series(details, payloads)
     message = HOSTILE + "z" * 5_000_000
     body = json.dumps({"status_code": 34, "status_message": message}).encode()
-    online.inject(f"tv/{SERIES}/season/2/*", Fault(404, body=body))
+    online.inject(f"tv/{SERIES}/season/2", Fault(404, body=body))
     assert run("-v", "fetch", str(SERIES)) == 3
     captured = capsys.readouterr()
     printed = captured.out + captured.err

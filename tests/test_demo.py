@@ -14,7 +14,7 @@ from credits_analysis import demo, samples, tidy
 from credits_analysis._resources import data_dir
 from credits_analysis.cache import RawCache
 from credits_analysis.demo.__main__ import main
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_path
 from credits_analysis.load import load_series
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
 from tests.fake_tmdb import FakeTMDB, fake_settings
@@ -119,9 +119,16 @@ def test_person_and_item_keys_are_tmdbs(
     brigid: tuple[dict[str, Any], dict[int, dict[str, Any]]],
 ) -> None:
     real = samples.load("tv-1399-season-1-aggregate_credits")
+    real_details = samples.load("tv-52814-season-1-with-appends")
     _, payloads = brigid
-    season = payloads[1]
-    assert list(season) == list(real)
+    shown = [k for k in real_details if k in payloads[1]]  # the sample appends more
+    assert list(payloads[1]) == shown == [*shown[:-1], "aggregate_credits"]
+    real_episode, episode = real_details["episodes"][0], payloads[1]["episodes"][0]
+    assert set(episode) - set(real_episode) == {"episode_type"}  # newer than the recording
+    assert list(episode["crew"][0]) == list(real_episode["crew"][0])
+    assert list(episode["guest_stars"][0]) == list(real_episode["guest_stars"][0])
+    season = payloads[1]["aggregate_credits"]
+    assert list(season) == [k for k in real if k != "id"]  # appended, it has no id
     assert list(season["cast"][0]) == list(real["cast"][0])
     assert list(season["crew"][0]) == list(real["crew"][0])
     assert list(season["cast"][0]["roles"][0]) == list(real["cast"][0]["roles"][0])
@@ -255,7 +262,9 @@ def test_specials_and_the_announced_season(
     assert (specials["character"] == "Self").any()
     announced = max(listed)
     assert listed[announced]["episode_count"] == 0 and listed[announced]["air_date"] is None
-    assert payloads[announced] == {"cast": [], "crew": [], "id": listed[announced]["id"]}
+    assert payloads[announced]["id"] == listed[announced]["id"]
+    assert payloads[announced]["episodes"] == [] and payloads[announced]["air_date"] is None
+    assert payloads[announced]["aggregate_credits"] == {"cast": [], "crew": []}
     empty = tidy.cast_roles(payloads[announced], series_id=BRIGID, season_number=announced)
     assert empty.empty and dict(empty.dtypes) == dict(CAST_COLUMNS)
     assert details["status"] == "Returning Series" and details["in_production"] is True
@@ -274,7 +283,7 @@ def test_generation_is_deterministic_for_its_arguments() -> None:
         series_id: {
             p["id"]
             for s in demo.generate_series(series_id, seasons=2)[1].values()
-            for p in s["cast"] + s["crew"]
+            for p in s["aggregate_credits"]["cast"] + s["aggregate_credits"]["crew"]
         }
         for series_id in (77, 78)
     }
@@ -305,7 +314,7 @@ def test_series_ids_out_of_range_are_refused(series_id: int) -> None:
 
 def test_scale_preset_has_tens_of_thousands_of_roles() -> None:
     details, payloads = demo.generate_series(31, **demo.SCALE_PRESET)
-    roles = sum(len(p["roles"]) for s in payloads.values() for p in s["cast"])
+    roles = sum(len(p["roles"]) for s in payloads.values() for p in s["aggregate_credits"]["cast"])
     assert roles >= 50_000
     assert details["number_of_seasons"] == demo.SCALE_PRESET["seasons"] == 40
     assert "synthetic" in details["name"]
@@ -408,10 +417,11 @@ def test_bundled_store_reads_as_cache_entries_and_is_small() -> None:
         details = details_entry.payload()
         assert details[demo.SYNTHETIC_KEY] is True and details["name"] == preset["name"]
         for season in details["seasons"]:
-            entry = store.read(season_credits_path(series_id, season["season_number"]), "en-US")
+            entry = store.read(season_path(series_id, season["season_number"]), "en-US")
             assert entry is not None and entry.fetched_at == demo.DEMO_FETCHED_AT
             assert entry.url.startswith("https://api.themoviedb.org/3/tv/")
             assert "api_key" not in entry.url
+            assert entry.url.endswith("append_to_response=aggregate_credits")
             assert entry.payload()["id"] == season["id"]
     assert store.size_bytes() < 2_000_000  # well under the 5 MB budget for git
 

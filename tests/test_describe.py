@@ -61,6 +61,10 @@ def test_failed_seasons_are_one_sentence_without_paths_or_class_names(
     assert note.sentences == (
         f"Game of Thrones (TMDB id 1399): {cast} people in the cast and {crew} in the crew over "
         "season 1.",
+        # A recorded sample of the aggregate credits alone: no episodes, said in words.
+        "Season 1 came without its episodes: its credits were cached before episodes were "
+        "loaded, or are a recorded sample of the aggregate credits alone; a refresh from TMDB "
+        "brings the episodes.",
     )
     (caveat,) = note.caveats
     assert caveat.startswith("Seasons 2\u20138 could not be loaded: not in the local cache")
@@ -88,7 +92,8 @@ def test_failures_are_grouped_by_reason(drama: SeriesCredits) -> None:
 
 
 def test_seasons_without_credits_are_said_to_have_none_yet(drama: SeriesCredits) -> None:
-    empty = [n for n, payload in drama.payloads.items() if not payload["cast"] + payload["crew"]]
+    credits = {n: payload["aggregate_credits"] for n, payload in drama.payloads.items()}
+    empty = [n for n, c in credits.items() if not c["cast"] + c["crew"]]
     assert empty == [9]
     assert drama.seasons.set_index("season_number").loc[9, "air_date"] is pd.NaT
 

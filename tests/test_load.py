@@ -21,7 +21,7 @@ import pytest
 from credits_analysis import tidy
 from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_credits_path, season_path
 from credits_analysis.errors import (
     AuthError,
     BadResponseError,
@@ -105,12 +105,14 @@ def test_every_response_is_cached_and_a_second_load_makes_no_request(
     pd.testing.assert_frame_equal(first.cast, second.cast)
     pd.testing.assert_frame_equal(first.crew, second.crew)
     # Cached bytes are the fake's bytes, exactly.
-    path = season_credits_path(SERIES, 3)
+    path = season_path(SERIES, 3)
     entry = RawCache(cache_dir).read(path, "en-US")
     assert entry is not None
-    assert entry.path.read_bytes() == fake_tmdb.respond(f"/3/{path}", "", f"Bearer {TOKEN}").body
+    asked = "append_to_response=aggregate_credits"
+    assert entry.path.read_bytes() == fake_tmdb.respond(f"/3/{path}", asked, f"Bearer {TOKEN}").body
     assert entry.status == 200
-    assert entry.url.endswith(f"/{path}?language=en-US")
+    assert entry.url.endswith(f"/{path}?language=en-US&{asked}")
+    assert entry.path.relative_to(cache_dir).as_posix() == f"tv/{SERIES}/season/3.en-US.json"
     assert entry.fetched_at == first.seasons.set_index("season_number").loc[3, "fetched_at"]
 
 
@@ -166,7 +168,7 @@ def test_explicit_season_not_listed_is_a_failure_without_a_request(
     assert list(series.payloads) == [1]
     assert isinstance(series.failures[9], NotFoundError)
     assert "[0, 1, 2, 3, 4, 5]" in str(series.failures[9])
-    assert fake_tmdb.count("tv/*/season/9/*") == 0
+    assert fake_tmdb.count("tv/*/season/9") == 0
     with pytest.raises(NotFoundError, match="not listed") as caught:
         load(fake_tmdb, seasons=9)
     assert caught.value.partial.details["id"] == SERIES
@@ -175,9 +177,9 @@ def test_explicit_season_not_listed_is_a_failure_without_a_request(
 def test_partial_failure_returns_and_caches_the_other_seasons(
     fake_tmdb: FakeTMDB, generated: Any, cache_dir: Path
 ) -> None:
-    fake_tmdb.inject(f"tv/{SERIES}/season/2/*", Fault(404))
-    fake_tmdb.inject(f"tv/{SERIES}/season/3/*", Fault(500))
-    fake_tmdb.inject(f"tv/{SERIES}/season/4/*", Fault(200, body=b"<html>oops</html>", headers=HTML))
+    fake_tmdb.inject(f"tv/{SERIES}/season/2", Fault(404))
+    fake_tmdb.inject(f"tv/{SERIES}/season/3", Fault(500))
+    fake_tmdb.inject(f"tv/{SERIES}/season/4", Fault(200, body=b"<html>oops</html>", headers=HTML))
     with pytest.warns(PartialLoadWarning, match="3 of 5 seasons") as warned:
         series = load(fake_tmdb)
     message = str(warned[0].message)
@@ -191,20 +193,20 @@ def test_partial_failure_returns_and_caches_the_other_seasons(
         4: BadResponseError,
     }
     cached = {e.api_path for e in RawCache(cache_dir).entries()}
-    assert cached == {details_path(SERIES)} | {season_credits_path(SERIES, n) for n in (1, 5)}
+    assert cached == {details_path(SERIES)} | {season_path(SERIES, n) for n in (1, 5)}
     # Only what failed is asked for again.
     fake_tmdb.requests.clear()
     with pytest.warns(PartialLoadWarning):
         load(fake_tmdb)
     # A 2xx body that does not parse (season 4) is retried once, as a proxy's hiccup.
     assert sorted(r.api_path for r in fake_tmdb.requests) == [
-        season_credits_path(SERIES, n) for n in (2, 3, 3, 3, 4, 4)
+        season_path(SERIES, n) for n in (2, 3, 3, 3, 4, 4)
     ]
 
 
 def test_undecodable_season_fails_alone(fake_tmdb: FakeTMDB, generated: Any) -> None:
     broken_gzip = Fault(200, body=b"\x1f\x8b garbage", headers={"Content-Encoding": "gzip"})
-    fake_tmdb.inject(f"tv/{SERIES}/season/2/*", broken_gzip)
+    fake_tmdb.inject(f"tv/{SERIES}/season/2", broken_gzip)
     with pytest.warns(PartialLoadWarning, match="season 2: BadResponseError"):
         series = load(fake_tmdb)
     assert list(series.failures) == [2]
@@ -218,7 +220,7 @@ def test_payload_that_does_not_parse_fails_its_season_only(
 ) -> None:
     _, payloads = generated
     broken = {**payloads[1], "crew": 3}  # a valid cast, a crew that is not a list
-    fake_tmdb.inject(f"tv/{SERIES}/season/1/*", Fault(200, body=json.dumps(broken).encode()))
+    fake_tmdb.inject(f"tv/{SERIES}/season/1", Fault(200, body=json.dumps(broken).encode()))
     with pytest.warns(PartialLoadWarning):
         series = load(fake_tmdb)
     assert isinstance(series.failures[1], PayloadError)
@@ -227,7 +229,7 @@ def test_payload_that_does_not_parse_fails_its_season_only(
     assert 1 not in set(series.cast["season_number"])  # nothing of the failed season is kept
     assert series.seasons["season_number"].tolist() == [2, 3, 4, 5]
     # Stored as received (inspectable), and reported again from the cache until refreshed.
-    assert RawCache(cache_dir).read(season_credits_path(SERIES, 1), "en-US") is not None
+    assert RawCache(cache_dir).read(season_path(SERIES, 1), "en-US") is not None
     with pytest.warns(PartialLoadWarning):
         again = load(fake_tmdb)
     assert "season 1 (cache) does not parse" in str(again.failures[1])
@@ -239,7 +241,7 @@ def test_data_quality_warnings_are_given_once_when_a_season_does_not_parse(
     details, payloads = generated
     payloads[1]["crew"] = 3
     for n in (2, 3):  # good seasons whose cast has a gender code TMDB does not document
-        payloads[n]["cast"][0]["gender"] = 7
+        payloads[n]["aggregate_credits"]["cast"][0]["gender"] = 7
     fake_tmdb.add_series(details, payloads)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -331,7 +333,7 @@ def test_offline_miss_names_every_missing_entry(fake_tmdb: FakeTMDB, generated: 
     load(fake_tmdb, seasons=[1, 2])
     with pytest.raises(OfflineMissError) as caught:
         load(fake_tmdb, seasons=[3, 4], offline=True)
-    assert caught.value.missing == [season_credits_path(SERIES, n) for n in (3, 4)]
+    assert caught.value.missing == [season_path(SERIES, n) for n in (3, 4)]
     assert all(p in str(caught.value) for p in caught.value.missing)
     with pytest.warns(PartialLoadWarning, match="season 3: OfflineMissError"):
         series = load(fake_tmdb, seasons=[1, 2, 3], offline=True)
@@ -384,7 +386,7 @@ def test_stale_entries_are_used_with_a_warning_when_tmdb_fails(
 ) -> None:
     expired = fake_settings(ttl_ended=timedelta(0), ttl_ongoing=timedelta(0))
     load(fake_tmdb, settings=expired, seasons=[1, 2])
-    fake_tmdb.inject(f"tv/{SERIES}/season/2/*", Fault(503))
+    fake_tmdb.inject(f"tv/{SERIES}/season/2", Fault(503))
     with pytest.warns(StaleDataWarning, match="1 expired cache entry.*TMDB failed"):
         series = load(fake_tmdb, settings=expired, seasons=[1, 2])
     assert series.seasons.set_index("season_number")["source"].to_dict() == {
@@ -561,7 +563,7 @@ def test_bundled_samples_stand_in_when_tmdb_fails_for_the_details(
 
 
 def test_bundled_sample_stands_in_for_a_failed_season(fake_tmdb: FakeTMDB) -> None:
-    fake_tmdb.inject("tv/1399/season/1/*", Fault(500))
+    fake_tmdb.inject("tv/1399/season/1", Fault(500))
     with pytest.warns(StaleDataWarning, match=r"for tv/1399/season/1/aggregate_credits, .*Server"):
         series = load(fake_tmdb, 1399, seasons=1)
     assert series.seasons["source"].tolist() == ["bundled"]
@@ -647,10 +649,10 @@ def test_token_appears_in_no_file_log_error_or_repr(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     echo = f"<html>Authorization: Bearer {TOKEN}</html>".encode()
-    fake_tmdb.inject(f"tv/{SERIES}/season/2/*", Fault(500, times=1))
-    fake_tmdb.inject(f"tv/{SERIES}/season/3/*", Fault(404))
-    fake_tmdb.inject(f"tv/{SERIES}/season/4/*", Fault(503, body=echo, headers=HTML))
-    fake_tmdb.inject(f"tv/{SERIES}/season/5/*", Fault(200, body=echo, headers=HTML))
+    fake_tmdb.inject(f"tv/{SERIES}/season/2", Fault(500, times=1))
+    fake_tmdb.inject(f"tv/{SERIES}/season/3", Fault(404))
+    fake_tmdb.inject(f"tv/{SERIES}/season/4", Fault(503, body=echo, headers=HTML))
+    fake_tmdb.inject(f"tv/{SERIES}/season/5", Fault(200, body=echo, headers=HTML))
     settings = fake_settings()
     with pytest.warns(PartialLoadWarning) as warned:
         series = load(fake_tmdb, settings=settings)

@@ -338,3 +338,24 @@ def test_a_section_with_no_data_says_so_in_a_sentence(
         assert figure is None or figure["data"], f"{cell_id}: a chart with nothing drawn"
     if name == "explorer-crew-only":
         assert all(PLOTLY_MIMETYPE in shown[c][0]["data"] for c in EXPLORER_CREW_CELLS)
+
+
+EPISODE_CELLS = ("episodes-setup", "episode-guests", "episode-directing")
+
+
+@pytest.mark.notebook
+def test_episode_section_draws_with_episodes_and_says_why_without(
+    run: tuple[str, nbformat.NotebookNode],
+) -> None:
+    name, notebook = run
+    if not name.startswith("explorer"):
+        pytest.skip("the section is the explorer's")
+    shown = {cell.id: cell.outputs for cell in notebook.cells if cell.cell_type == "code"}
+    for cell_id in EPISODE_CELLS:
+        (output,) = shown[cell_id]
+        if name == "explorer-demo":
+            assert output["data"][PLOTLY_MIMETYPE]["data"], cell_id
+        else:  # the recorded samples hold the aggregate credits alone
+            text = output["data"]["text/plain"]
+            assert "Season 1 came without its episodes" in text, cell_id
+            assert "Nothing to show episode by episode." in text

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from credits_analysis.config import Settings
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_path
 from credits_analysis.errors import OfflineMissError
 from credits_analysis.load import load_series
 from credits_analysis.sources import Ledger, Payload, Sources, blocked_by_settings
@@ -70,7 +70,7 @@ def find(settings: Settings, path: str, series_id: int) -> Any:
     ("series_id", "path", "source", "language"),
     [
         (1399, details_path(1399), "bundled", "en-US"),  # a real sample shipped with the package
-        (9000001, season_credits_path(9000001, 1), "synthetic", "en-US"),  # generated demo data
+        (9000001, season_path(9000001, 1), "synthetic", "en-US"),  # generated demo data
     ],
 )
 def test_what_the_package_ships_says_whether_it_is_real_or_generated(

@@ -281,7 +281,7 @@ def test_echoed_token_is_scrubbed_from_messages(fake_tmdb: FakeTMDB) -> None:
 
 
 def test_get_many_reports_each_path_and_stops_no_other(fake_tmdb: FakeTMDB) -> None:
-    fake_tmdb.inject("tv/1399/season/2/*", Fault(404))
+    fake_tmdb.inject("tv/1399/season/2", Fault(404))
     paths = [SEASON_1, "tv/1399/season/2/aggregate_credits", "tv/1396"]
     seen: list[str] = []
 

@@ -158,7 +158,7 @@ def calibration_table(
     Parameters
     ----------
     season_payloads
-        ``{season_number: aggregate credits}`` of a generated series, the second item
+        ``{season_number: season details}`` of a generated series, the second item
         :func:`generate_series` returns; by default the bundled demo series 9000001. Season
         figures use its regular seasons with credits; whole-run figures merge all its seasons,
         Specials included, with :func:`whole_run_credits`, as TMDB's whole-run payload does.
@@ -190,7 +190,7 @@ def calibration_table(
     generated_seasons = [
         (0, number, payload)
         for number, payload in season_payloads.items()
-        if number > 0 and payload["cast"]
+        if number > 0 and payload["aggregate_credits"]["cast"]
     ]
     whole_run = whole_run_credits(season_payloads.values())
     table = pd.DataFrame(

@@ -115,9 +115,11 @@ def generate_series(
     -------
     tuple[dict, dict[int, dict]]
         The ``/tv/{series_id}`` payload, which carries ``"credits_analysis_synthetic": true``,
-        and ``{season_number: /tv/{series_id}/season/{n}/aggregate_credits payload}`` for every
-        season the details list (Specials and the announced season included), in TMDB's shapes
-        and key order, JSON-compatible.
+        and ``{season_number: /tv/{series_id}/season/{n}?append_to_response=aggregate_credits
+        payload}`` for every season the details list (Specials and the announced season, with
+        no episodes, included), in TMDB's shapes and key order, JSON-compatible. Episodes air
+        weekly from their season's premiere and list their directors, writers and guest stars
+        as the aggregate credits count them (see :meth:`Season.episode_list`).
 
     Raises
     ------
@@ -148,9 +150,7 @@ def generate_series(
         cast.specials(season, crew.showrunner)
         crew.specials(season)
     season_ids = {n: series_id * _SEASON_ID_SPAN + n for n in range(seasons + 2)}
-    payloads = {n: built[n].payload(season_ids[n], registry) for n in sorted(built)}
-    if announced_season:
-        payloads[seasons + 1] = {"cast": [], "crew": [], "id": season_ids[seasons + 1]}
+    credits = {n: built[n].payload(season_ids[n], registry) for n in sorted(built)}
     details = _details(
         series_id,
         name=name or f"Synthetic Series {series_id} (synthetic demo)",
@@ -162,7 +162,38 @@ def generate_series(
         showrunner=crew.showrunner,
         registry=registry,
     )
+    payloads = {}
+    for item in details["seasons"]:
+        n = item["season_number"]
+        season = built.get(n)
+        premiere = date.fromisoformat(item["air_date"]) if item["air_date"] else None
+        payloads[n] = _season_details(
+            item,
+            []
+            if season is None
+            else season.episode_list(item["id"], registry, series_id=series_id, premiere=premiere),
+            credits.get(n, {"cast": [], "crew": []}),
+        )
     return details, payloads
+
+
+def _season_details(
+    item: Mapping[str, Any], episodes: list[dict[str, Any]], credits: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``/tv/{id}/season/{n}?append_to_response=aggregate_credits`` in TMDB's key order."""
+    return {
+        "_id": f"{item['id']:024x}",
+        "air_date": item["air_date"],
+        "episodes": episodes,
+        "name": item["name"],
+        "overview": "",
+        "id": item["id"],
+        "poster_path": None,
+        "season_number": item["season_number"],
+        "vote_average": item["vote_average"],
+        # Appended, TMDB's aggregate credits carry no id of their own.
+        "aggregate_credits": {"cast": credits["cast"], "crew": credits["crew"]},
+    }
 
 
 def _episode_counts(seasons: int, episodes_per_season: int | Sequence[int]) -> list[int]:
@@ -240,7 +271,7 @@ def _details(
         "languages": ["en"],
         "last_air_date": finale.isoformat(),
         "last_episode_to_air": {
-            "id": season_ids[last] * 100 + built[last].episodes,
+            "id": season_ids[last] * 1_000 + built[last].episodes,
             "name": f"Episode {built[last].episodes}",
             "overview": "",
             "vote_average": 0.0,
@@ -302,6 +333,8 @@ def _premiere(year: int) -> date:
 def whole_run_credits(season_payloads: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Merge season aggregate credits into one, as ``/tv/{id}/aggregate_credits`` gives them.
 
+    ``season_payloads`` are aggregate credits, or season details carrying them appended.
+
     A person's roles (and jobs, per department) are merged by ``credit_id``, episode counts
     summed over the seasons; people are sorted as in a season payload. Like TMDB's whole-run
     payload, the result has no ``id``.
@@ -313,7 +346,8 @@ def whole_run_credits(season_payloads: Iterable[Mapping[str, Any]]) -> dict[str,
     """
     cast: dict[int, dict[str, Any]] = {}
     crew: dict[tuple[int, str], dict[str, Any]] = {}
-    for payload in season_payloads:
+    for season in season_payloads:
+        payload = season.get("aggregate_credits", season)  # season details carry it appended
         for person in payload["cast"]:
             _merge(cast, person["id"], person, "roles")
         for person in payload["crew"]:

@@ -6,18 +6,19 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from credits_analysis._bundled import DEMO_LANGUAGE
 from credits_analysis.cache import CacheEntry, RawCache
 from credits_analysis.demo.generator import DEMO_SERIES, generate_series
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, request_params, season_path
 
 __all__ = ["DEMO_FETCHED_AT", "DEMO_LANGUAGE", "write_demo_data"]
 
 #: ``fetched_at`` of the bundled entries, fixed so that rebuilding gives identical bytes.
 DEMO_FETCHED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 # The URL TMDB would have been asked. Recorded for the sidecar's shape; never requested.
-_TMDB_URL = "https://api.themoviedb.org/3/{path}?language={language}"
+_TMDB_URL = "https://api.themoviedb.org/3/{path}?{query}"
 
 
 def write_demo_data(root: Path | str) -> list[CacheEntry]:
@@ -40,12 +41,13 @@ def write_demo_data(root: Path | str) -> list[CacheEntry]:
         details, payloads = generate_series(series_id, **preset)
         written.append(_write(store, details_path(series_id), details))
         for number, payload in payloads.items():
-            written.append(_write(store, season_credits_path(series_id, number), payload))
+            written.append(_write(store, season_path(series_id, number), payload))
     return written
 
 
 def _write(store: RawCache, api_path: str, payload: Any) -> CacheEntry:
     # Compact UTF-8, as TMDB sends its bodies.
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    url = _TMDB_URL.format(path=api_path, language=DEMO_LANGUAGE)
+    query = urlencode({"language": DEMO_LANGUAGE, **request_params(api_path)})
+    url = _TMDB_URL.format(path=api_path, query=query)
     return store.write(api_path, DEMO_LANGUAGE, body, url=url, fetched_at=DEMO_FETCHED_AT)

@@ -39,7 +39,8 @@ class Served:
             for s in ids
             for n, payload in self.seasons[s].items()
             if (s, n) not in skip
-            for person in payload[section]
+            # Generated seasons are season details with the aggregate credits appended.
+            for person in payload["aggregate_credits"][section]
         )
 
 

@@ -16,7 +16,7 @@ import pytest
 from credits_analysis import corpus
 from credits_analysis.cache import RawCache
 from credits_analysis.corpus.manifest import read_committed
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_path
 from tests.corpus.served import Served, serve
 from tests.fake_tmdb import TOKEN, FakeTMDB, Reply, error_body, fake_settings
 from tests.test_cli import _KILL_AT_REPLACE as KILL_AT_REPLACE
@@ -107,7 +107,7 @@ def test_build_killed_mid_way_resumes_without_requesting_committed_series(
     paths = [
         p
         for s in ids[50:]
-        for p in [details_path(s), *(season_credits_path(s, n) for n in served.seasons[s])]
+        for p in [details_path(s), *(season_path(s, n) for n in served.seasons[s])]
     ]
     uncached = [p for p in paths if cache.read(p, "en-US") is None]
     assert len(uncached) >= 60 * 3  # at least the held ones
