@@ -1,0 +1,281 @@
+"""Corpus metrics against hand-worked answers on a small hand-made corpus.
+
+The corpus (every number below is worked out by hand from it):
+
+- Alpha (HBO, US, Drama, Scripted; first aired 2019; created by 900, female):
+  S0 Specials (2019, 5 episodes): director 103 (male, 5), guest 307; left out of by-year figures.
+  S1 (2019, 10 episodes): directors 101 (female, 6) and 102 (male, 4); writers 201 (female,
+  Writer 10 and Story 10: counted 10) and 202 (not set, 3); cast 301 F 10, 302 M 10,
+  303 not set 1, 304 F 4, 305 M two roles 5 and 3 (counted 5: regular, at half the season).
+  S2 (2020, 10 episodes): no director credited; writer 201 (10); cast 301 F 10, 305 M 2,
+  306 M 10.
+- Beta (HBO and Netflix, GB, no genre, Miniseries; 2019; created by 901 male and 902 not set):
+  S1 (2019, 8 episodes) co-directed throughout by 111 (female, 8) and 112 (male, 8), plus
+  101 (female, 2); cast 311 not set 8.
+- Gamma (Netflix, US, Comedy; 2021; no creator): S1 (2021, 4 episodes) directed by 121
+  (not set, 4); no cast.
+- Delta (2022; no creator): S1 without an air date, directed by 131 (female, 10): in no year.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import duckdb
+import pandas as pd
+import pytest
+
+from credits_analysis.corpus import metrics
+from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
+
+GENDER = {"F": "female", "M": "male", "N": "not set", "X": "non-binary"}
+
+
+def _table(columns: dict[str, object], rows: list[dict[str, object]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.astype({name: dtype for name, dtype in columns.items()})
+
+
+def _person(series: int, season: int, person: int, gender: str, **more: object) -> dict:
+    return {
+        "series_id": series,
+        "season_number": season,
+        "person_id": person,
+        "credit_id": f"c{series}-{season}-{person}-{more.get('job', more.get('character', ''))}",
+        "name": f"Person {person}",
+        "original_name": f"Person {person}",
+        "gender": GENDER[gender],
+        **more,
+    }
+
+
+def _crew(series: int, season: int, person: int, gender: str, dept: str, job: str, n: int) -> dict:
+    return _person(series, season, person, gender, department=dept, job=job, episode_count=n)
+
+
+def _cast(series: int, season: int, person: int, gender: str, n: int, role: str = "Role") -> dict:
+    return _person(series, season, person, gender, character=role, episode_count=n)
+
+
+def _season(series: int, season: int, air_date: str | None, episodes: int) -> dict:
+    return {
+        "series_id": series,
+        "season_number": season,
+        "air_date": pd.Timestamp(air_date) if air_date else pd.NaT,
+        "episode_count": episodes,
+        "fetched_at": pd.Timestamp("2026-11-01", tz="UTC"),
+        "source": "network",
+    }
+
+
+ALPHA, BETA, GAMMA, DELTA = 1, 2, 3, 4
+
+CREW = [
+    _crew(ALPHA, 0, 103, "M", "Directing", "Director", 5),
+    _crew(ALPHA, 1, 101, "F", "Directing", "Director", 6),
+    _crew(ALPHA, 1, 102, "M", "Directing", "Director", 4),
+    _crew(ALPHA, 1, 201, "F", "Writing", "Writer", 10),
+    _crew(ALPHA, 1, 201, "F", "Writing", "Story", 10),
+    _crew(ALPHA, 1, 202, "N", "Writing", "Writer", 3),
+    _crew(ALPHA, 2, 201, "F", "Writing", "Writer", 10),
+    _crew(BETA, 1, 111, "F", "Directing", "Director", 8),
+    _crew(BETA, 1, 112, "M", "Directing", "Director", 8),
+    _crew(BETA, 1, 101, "F", "Directing", "Director", 2),
+    _crew(GAMMA, 1, 121, "N", "Directing", "Director", 4),
+    _crew(DELTA, 1, 131, "F", "Directing", "Director", 10),
+]
+CAST = [
+    _cast(ALPHA, 0, 307, "N", 1),
+    _cast(ALPHA, 1, 301, "F", 10),
+    _cast(ALPHA, 1, 302, "M", 10),
+    _cast(ALPHA, 1, 303, "N", 1),
+    _cast(ALPHA, 1, 304, "F", 4),
+    _cast(ALPHA, 1, 305, "M", 5, "First role"),
+    _cast(ALPHA, 1, 305, "M", 3, "Second role"),
+    _cast(ALPHA, 2, 301, "F", 10),
+    _cast(ALPHA, 2, 305, "M", 2),
+    _cast(ALPHA, 2, 306, "M", 10),
+    _cast(BETA, 1, 311, "N", 8),
+]
+SEASONS = [
+    _season(ALPHA, 0, "2019-12-01", 5),
+    _season(ALPHA, 1, "2019-03-01", 10),
+    _season(ALPHA, 2, "2020-03-01", 10),
+    _season(BETA, 1, "2019-06-01", 8),
+    _season(GAMMA, 1, "2021-01-01", 4),
+    _season(DELTA, 1, None, 10),
+]
+SERIES = pd.DataFrame(
+    {
+        "series_id": [ALPHA, BETA, GAMMA, DELTA],
+        "name": ["Alpha", "Beta", "Gamma", "Delta"],
+        "type": ["Scripted", "Miniseries", "Scripted", "Scripted"],
+        "first_air_date": pd.to_datetime(["2019-03-01", "2019-06-01", "2021-01-01", "2022-01-01"]),
+        "networks": [["HBO"], ["HBO", "Netflix"], ["Netflix"], []],
+        "origin_country": [["US"], ["GB"], ["US"], ["US"]],
+        "genres": [["Drama"], [], ["Comedy"], ["Drama"]],
+    }
+)
+CREATORS = pd.DataFrame(
+    {
+        "series_id": [ALPHA, BETA, BETA],
+        "person_id": [900, 901, 902],
+        "name": ["Creator A", "Creator B", "Creator C"],
+        "gender": ["female", "male", "not set"],
+    }
+)
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect()
+    tables = {
+        "cast": _table(dict(CAST_COLUMNS), CAST),
+        "crew": _table(dict(CREW_COLUMNS), CREW),
+        "seasons": _table(dict(SEASON_COLUMNS), SEASONS),
+        "series": SERIES,
+        "creators": CREATORS,
+    }
+    for name, frame in tables.items():
+        connection.register(f"{name}_frame", frame)
+        connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {name}_frame')
+    yield connection
+    connection.close()
+
+
+def _row(frame: pd.DataFrame, measure: str, **keys: object) -> pd.Series:
+    mask = frame["measure"] == measure
+    for key, value in keys.items():
+        mask &= frame[key] == value
+    (index,) = frame.index[mask]
+    return frame.loc[index]
+
+
+def _counts(row: pd.Series) -> tuple[int, int, int, int]:
+    return (int(row["female"]), int(row["male"]), int(row["non_binary"]), int(row["not_set"]))
+
+
+def test_directing_by_year_counts_co_directed_episodes_for_each_director(con) -> None:
+    table = metrics.representation(con, "directing", min_series=2)
+    assert table["year"].tolist() == [2019, 2019, 2020, 2020, 2021, 2021]
+    episodes = _row(table, "episodes", year=2019)
+    # 6 + 8 + 2 by women, 4 + 8 by men: Beta's eight co-directed episodes count for both.
+    assert _counts(episodes) == (16, 12, 0, 0)
+    assert episodes["total"] == 28 and episodes["known"] == 28
+    assert episodes["share_female_known"] == pytest.approx(16 / 28)
+    assert episodes["series"] == 2 and not episodes["small_sample"]
+    # 101 directed in Alpha and in Beta: one person in 2019.
+    assert _counts(_row(table, "people", year=2019)) == (2, 2, 0, 0)
+
+
+def test_a_year_without_directors_is_shown_with_no_share(con) -> None:
+    table = metrics.representation(con, "directing", min_series=2)
+    row = _row(table, "episodes", year=2020)
+    assert row["total"] == 0 and row["series"] == 1
+    assert math.isnan(row["share_female_known"]) and math.isnan(row["share_female"])
+    assert row["small_sample"]
+
+
+def test_an_all_not_set_year_has_no_known_share_but_a_full_not_set_share(con) -> None:
+    row = _row(metrics.representation(con, "directing"), "episodes", year=2021)
+    assert _counts(row) == (0, 0, 0, 4)
+    assert math.isnan(row["share_female_known"])
+    assert row["share_female"] == 0.0 and row["share_not_set"] == 1.0
+
+
+def test_specials_and_undated_seasons_are_in_no_year(con) -> None:
+    table = metrics.representation(con, "directing")
+    # Delta's undated season would add 10 by a woman; Alpha's Specials 5 by a man.
+    assert int(table.loc[table["measure"] == "episodes", "total"].sum()) == 28 + 0 + 4
+
+
+def test_writing_counts_a_writers_most_credited_job(con) -> None:
+    table = metrics.representation(con, "writing")
+    row = _row(table, "episodes", year=2019)
+    assert _counts(row) == (10, 0, 0, 3)
+    assert row["share_female_known"] == 1.0
+    assert row["share_female"] == pytest.approx(10 / 13)
+    assert row["share_not_set"] == pytest.approx(3 / 13)
+    assert _counts(_row(table, "episodes", year=2020)) == (10, 0, 0, 0)
+
+
+def test_regular_cast_are_credited_on_at_least_half_the_season(con) -> None:
+    regular = metrics.representation(con, "regular cast")
+    # 2019: 301 F, 302 M, 305 M (5 of 10), 311 not set (8 of 8); not 304 (4 of 10) nor 303.
+    assert _counts(_row(regular, "people", year=2019)) == (1, 2, 0, 1)
+    assert _row(regular, "people", year=2019)["share_female_known"] == pytest.approx(1 / 3)
+    assert _counts(_row(regular, "people", year=2020)) == (1, 1, 0, 0)
+    everyone = metrics.representation(con, "all cast")
+    assert _counts(_row(everyone, "people", year=2019)) == (2, 2, 0, 2)
+    # Most credited role per person-season: 305 counts 5, not 5 + 3.
+    assert _counts(_row(everyone, "episodes", year=2019)) == (14, 15, 0, 9)
+
+
+def test_by_network_counts_a_series_in_each_of_its_networks(con) -> None:
+    table = metrics.representation(con, "directing", by=["network"], min_series=1)
+    hbo = _row(table, "episodes", network="HBO")
+    netflix = _row(table, "episodes", network="Netflix")
+    assert (hbo["series"], _counts(hbo)) == (2, (16, 12, 0, 0))
+    assert (netflix["series"], _counts(netflix)) == (2, (10, 8, 0, 4))
+    assert _counts(_row(table, "people", network="Netflix")) == (2, 1, 0, 1)
+    only = metrics.representation(con, "directing", by=["network", "year"], networks=["Netflix"])
+    assert set(only["network"]) == {"Netflix"}
+    assert sorted(set(only["year"])) == [2019, 2021]
+
+
+def test_by_country(con) -> None:
+    table = metrics.representation(con, "directing", by=["country"], min_series=1)
+    assert _counts(_row(table, "episodes", country="GB")) == (10, 8, 0, 0)
+    assert _counts(_row(table, "episodes", country="US")) == (6, 4, 0, 4)
+
+
+def test_creators_by_first_air_year(con) -> None:
+    table = metrics.creator_share(con)
+    assert table["year"].tolist() == [2019, 2021, 2022]
+    first = _row(table, "creators", year=2019)
+    assert (first["series"], _counts(first)) == (2, (1, 1, 0, 1))
+    assert first["share_female_known"] == 0.5
+    assert _row(table, "creators", year=2021)["total"] == 0
+
+
+def test_top_networks_breaks_ties_by_name(con) -> None:
+    top = metrics.top_networks(con, 5)
+    assert top.to_dict("list") == {"network": ["HBO", "Netflix"], "series": [2, 2]}
+
+
+def test_cast_churn_per_season_pair(con) -> None:
+    pairs = metrics.cast_churn(con)
+    # Alpha S1 regulars 301, 302, 305; 301 and 305 are back in S2 (305 no longer regular).
+    assert pairs[["series_id", "season_number", "next_season", "regulars", "returning"]].to_dict(
+        "records"
+    ) == [{"series_id": ALPHA, "season_number": 1, "next_season": 2, "regulars": 3, "returning": 2}]
+    by_series = metrics.churn_by_series(con)
+    assert by_series["name"].tolist() == ["Alpha"]
+    assert by_series.loc[0, "churn"] == pytest.approx(1 / 3)
+    assert by_series.loc[0, "genre"] == "Drama"
+
+
+def test_people_across_series(con) -> None:
+    top = metrics.people_across_series(con, top=1)
+    by_department = {
+        row.department: (row.person_id, row.series, row.seasons) for row in top.itertuples()
+    }
+    assert by_department["Directing"] == (101, 2, 2)
+    assert by_department["Writing"] == (201, 1, 2)
+    # 301 and 305 each have two seasons of Alpha; the lower id wins the tie.
+    assert by_department["Acting"] == (301, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda c: metrics.representation(c, "producing"), "role must be one of"),
+        (lambda c: metrics.representation(c, "directing", by=["decade"]), "by must name"),
+        (lambda c: metrics.representation(c, "directing", by=["year", "year"]), "by must name"),
+        (lambda c: metrics.representation(c, "directing", networks=["HBO"]), "needs"),
+    ],
+)
+def test_bad_arguments(con, call, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        call(con)
