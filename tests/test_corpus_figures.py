@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import duckdb
 import pytest
 
-from credits_analysis.corpus import figures, metrics
+from credits_analysis.corpus import figures, metrics, tables
 from tests.hand_corpus import connect
 
 
@@ -55,3 +55,17 @@ def test_churn_box_counts_series_per_group(con) -> None:
     assert box.name == "Drama (n=1)"
     assert list(box.x) == pytest.approx([1 / 3])
     assert box.boxpoints == "all"
+
+
+def test_reader_tables_keep_denominators_and_escape_names(con) -> None:
+    shares = tables.shares_table(metrics.representation(con, "directing", min_series=2)).to_html()
+    assert "Known gender" in shares and "few series" in shares
+    con.execute(
+        "CREATE OR REPLACE VIEW series AS SELECT series_id, '<script>x</script>' AS name, type, "
+        "first_air_date, networks, origin_country, genres FROM series_frame"
+    )
+    churn = tables.churn_extremes(metrics.churn_by_series(con), n=3).to_html()
+    assert "<script>" not in churn and "&lt;script&gt;x&lt;/script&gt;" in churn
+    assert 'href="https://www.themoviedb.org/tv/1"' in churn
+    unlinked = tables.churn_extremes(metrics.churn_by_series(con), link=False).to_html()
+    assert "href" not in unlinked

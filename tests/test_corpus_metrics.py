@@ -155,3 +155,13 @@ def test_people_across_series(con) -> None:
 def test_bad_arguments(con, call, message) -> None:
     with pytest.raises(ValueError, match=message):
         call(con)
+
+
+def test_overview(con) -> None:
+    facts = dict(metrics.overview(con).itertuples(index=False))
+    assert facts["series"] == "4" and facts["seasons"] == "6"
+    assert facts["years (by season air date)"] == "2019-2021"
+    assert facts["networks"] == "2"
+    # Cast people 301-307 and 311 (8), of whom 303, 307 and 311 are not set.
+    assert facts["people in the cast"] == "8"
+    assert facts['cast whose gender is "not set"'] == f"{3 / 8:.0%}"

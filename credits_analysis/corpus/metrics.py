@@ -38,6 +38,7 @@ __all__ = [
     "cast_churn",
     "churn_by_series",
     "creator_share",
+    "overview",
     "people_across_series",
     "representation",
     "top_networks",
@@ -452,3 +453,53 @@ def _with_shares(frame: pd.DataFrame, keys: list[str], min_series: int) -> pd.Da
 
 def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
     return (part / whole.where(whole > 0)).astype("float64")
+
+
+def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What the corpus holds, one row per fact, for a reader.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``fact`` (string) and ``value`` (string, numbers formatted with thousands separators):
+        series, seasons with credits, years covered by dated seasons, networks, distinct
+        people in the cast and in the crew, and the share of each whose gender is not set.
+    """
+    row = con.execute(
+        f"""
+        WITH dated AS ({_DATED_SEASONS}),
+        cast_people AS (SELECT person_id, any_value(gender) AS gender FROM "cast" GROUP BY ALL),
+        crew_people AS (SELECT person_id, any_value(gender) AS gender FROM crew GROUP BY ALL)
+        SELECT
+            (SELECT count(*) FROM series) AS series,
+            (SELECT count(*) FROM seasons) AS seasons,
+            (SELECT min(year) FROM dated) AS first_year,
+            (SELECT max(year) FROM dated) AS last_year,
+            (SELECT count(DISTINCT network) FROM
+                (SELECT unnest(networks) AS network FROM series)) AS networks,
+            (SELECT count(*) FROM cast_people) AS cast_people,
+            (SELECT avg(CASE WHEN gender = 'not set' OR gender IS NULL THEN 1.0 ELSE 0.0 END)
+                FROM cast_people) AS cast_not_set,
+            (SELECT count(*) FROM crew_people) AS crew_people,
+            (SELECT avg(CASE WHEN gender = 'not set' OR gender IS NULL THEN 1.0 ELSE 0.0 END)
+                FROM crew_people) AS crew_not_set
+        """
+    ).fetchone()
+    assert row is not None  # an aggregate query always has a row
+    series, seasons, first, last, networks, cast, cast_not_set, crew, crew_not_set = row
+    years = f"{first}-{last}" if first is not None else "none dated"
+    facts = {
+        "series": f"{series:,}",
+        "seasons": f"{seasons:,}",
+        "years (by season air date)": years,
+        "networks": f"{networks:,}",
+        "people in the cast": f"{cast:,}",
+        'cast whose gender is "not set"': _percent(cast_not_set),
+        "people in the crew": f"{crew:,}",
+        'crew whose gender is "not set"': _percent(crew_not_set),
+    }
+    return pd.DataFrame({"fact": list(facts), "value": list(facts.values())}, dtype="string")
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share:.0%}"
