@@ -69,3 +69,15 @@ def test_reader_tables_keep_denominators_and_escape_names(con) -> None:
     assert 'href="https://www.themoviedb.org/tv/1"' in churn
     unlinked = tables.churn_extremes(metrics.churn_by_series(con), link=False).to_html()
     assert "href" not in unlinked
+
+
+def test_coverage_note_names_the_years_over_the_threshold(con) -> None:
+    shares = metrics.representation(con, "directing")
+    note = tables.coverage_note(shares, role="directing", threshold=0.5)
+    # People-years: 2019 has 4 (none not set), 2021 has 1 (not set); 2020 has none.
+    assert note.sentences[0].startswith("1 of the 5 people-years of directing (20%)")
+    assert note.caveats == (
+        "In 2021, more than 50% of the people credited for directing have no gender on TMDB: "
+        "shares for those years describe only part of the people credited.",
+    )
+    assert tables.coverage_note(shares, role="directing", threshold=1.0).caveats == ()

@@ -7,9 +7,9 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from credits_analysis.describe import table
+from credits_analysis.describe import Note, table
 
-__all__ = ["churn_extremes", "people_table", "shares_table"]
+__all__ = ["churn_extremes", "coverage_note", "people_table", "shares_table"]
 
 _TMDB_SERIES = "https://www.themoviedb.org/tv/{series_id}"
 
@@ -98,3 +98,36 @@ def people_table(people: pd.DataFrame) -> Styler:
             "seasons": "Seasons",
         },
     )
+
+
+def coverage_note(shares: pd.DataFrame, *, role: str, threshold: float) -> Note:
+    """Say how much of a role's credits have no gender, and warn where it passes ``threshold``.
+
+    Parameters
+    ----------
+    shares
+        :func:`~credits_analysis.corpus.metrics.representation` by year.
+    role
+        The role as a reader says it ("directing").
+    threshold
+        A share of "not set" people above which a year is named in a caveat.
+    """
+    people = shares[(shares["measure"] == "people") & (shares["total"] > 0)]
+    total = int(people["total"].sum())
+    not_set = int(people["not_set"].sum())
+    if total == 0:
+        return Note((f"No {role} credits in the corpus have a year.",))
+    sentence = (
+        f"{not_set:,} of the {total:,} people-years of {role} ({not_set / total:.0%}) have no "
+        'gender on TMDB ("not set"): the solid line leaves them out, the dashed line counts '
+        "them as not women."
+    )
+    over = people.loc[people["share_not_set"] > threshold, "year"].astype(int).tolist()
+    if not over:
+        return Note((sentence,))
+    years = ", ".join(str(year) for year in over)
+    caveat = (
+        f"In {years}, more than {threshold:.0%} of the people credited for {role} have no "
+        "gender on TMDB: shares for those years describe only part of the people credited."
+    )
+    return Note((sentence,), (caveat,))

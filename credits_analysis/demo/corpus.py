@@ -13,22 +13,32 @@ samples. None of it is a finding.
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import tempfile
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from credits_analysis._bundled import DEMO_LANGUAGE
 from credits_analysis.cache import RawCache
+from credits_analysis.config import Settings
 from credits_analysis.demo._people import CREW_FEMALE_SHARE_RANGE
 from credits_analysis.demo.generator import generate_series
 from credits_analysis.demo.store import write_generated
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = [
     "DEMO_CORPUS_FIRST_ID",
     "DEMO_CORPUS_NETWORKS",
     "DEMO_CORPUS_SIZE",
+    "demo_corpus",
     "demo_corpus_catalogue",
+    "is_demo_corpus",
     "write_demo_corpus_cache",
 ]
 
@@ -46,6 +56,9 @@ DEMO_CORPUS_NETWORKS: tuple[tuple[int, str, str, float], ...] = (
     (990_006, "Lanterna (synthetic)", "IT", 1.0),
 )
 _FIRST_YEAR, _LAST_YEAR = 1995, 2024
+# Rebuilt well before TMDB's six-month limit would hide its series (they are "fetched" when built).
+_REBUILD_AFTER = timedelta(days=90)
+_FOLDER = "demo-corpus"
 _SEASONS = (1, 1, 2, 2, 3, 3, 4, 5, 6, 8)
 _WORDS = (
     ("Harbour", "Northern", "Quiet", "Silver", "Hollow", "Western", "Broken", "Golden", "Long"),
@@ -107,3 +120,60 @@ def write_demo_corpus_cache(
         details, payloads = generate_series(series_id, **arguments)
         write_generated(store, details, payloads, fetched_at=fetched_at)
     return list(catalogue)
+
+
+def demo_corpus(path: Path | str | None = None, *, settings: Settings | None = None) -> Path:
+    """The folder of the synthetic demo corpus, built there first if missing or old.
+
+    The series are written as cache entries in a temporary folder and built into a corpus from
+    there, offline, by :func:`credits_analysis.corpus.build`: the same path as a real corpus,
+    with no token and no network. The build goes to a temporary sibling folder renamed into
+    place when complete, so two notebooks starting at once never see half a corpus.
+
+    Parameters
+    ----------
+    path
+        Where the corpus goes; default ``demo-corpus`` in the cache folder of ``settings``.
+    settings
+        Default :meth:`Settings.from_env`; only its cache folder is used.
+
+    Returns
+    -------
+    pathlib.Path
+        The corpus folder, for :func:`credits_analysis.corpus.open`.
+    """
+    from credits_analysis.corpus import build, status
+
+    target = (
+        Path(path) if path is not None else (settings or Settings.from_env()).cache_dir / _FOLDER
+    )
+    if (target / "corpus.json").is_file():
+        built = status(target).last_build
+        if built is not None and datetime.now(UTC) - built < _REBUILD_AFTER:
+            return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".demo-corpus-", dir=target.parent) as scratch:
+        cache, fresh = Path(scratch) / "cache", Path(scratch) / "corpus"
+        ids = write_demo_corpus_cache(cache, fetched_at=datetime.now(UTC))
+        offline = Settings(cache_dir=cache, offline=True, language=DEMO_LANGUAGE)
+        build(fresh, ids, settings=offline, progress=False)
+        if target.exists():
+            shutil.rmtree(target)
+        try:
+            os.replace(fresh, target)
+        except OSError:
+            if not (target / "corpus.json").is_file():
+                raise
+            # Another process put a complete corpus there first: use it.
+    return target
+
+
+def is_demo_corpus(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the corpus open on ``con`` holds only series of the synthetic demo corpus."""
+    first, last = DEMO_CORPUS_FIRST_ID, DEMO_CORPUS_FIRST_ID + DEMO_CORPUS_SIZE - 1
+    row = con.execute(
+        "SELECT count(*), count(*) FILTER (series_id BETWEEN ? AND ?) FROM series", [first, last]
+    ).fetchone()
+    assert row is not None  # an aggregate query always has a row
+    total, synthetic = row
+    return total > 0 and total == synthetic
