@@ -81,3 +81,13 @@ def test_coverage_note_names_the_years_over_the_threshold(con) -> None:
         "shares for those years describe only part of the people credited.",
     )
     assert tables.coverage_note(shares, role="directing", threshold=1.0).caveats == ()
+
+
+def test_share_heatmap_by_period(con) -> None:
+    table = metrics.representation(con, "directing", by=["network", "period"], min_series=1)
+    # HBO: Alpha S1 and Beta in 2019 (2015-2019), Alpha S2 in 2020 (2020-2024, no director).
+    hbo = table[(table["network"] == "HBO") & (table["measure"] == "episodes")]
+    assert hbo["period"].tolist() == [2015, 2020]
+    assert hbo["total"].tolist() == [28, 0]
+    fig = figures.share_heatmap(table, key="network", title="Directing", across="period")
+    assert list(fig.data[0].x) == ["2015-2019", "2020-2024"]

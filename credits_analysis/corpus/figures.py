@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from credits_analysis.charts import GENDER_COLORS
+from credits_analysis.corpus.metrics import PERIOD_YEARS
 
 __all__ = ["churn_box", "share_by_year", "share_heatmap"]
 
@@ -100,37 +101,45 @@ def share_by_year(table: pd.DataFrame, *, title: str, measure: str = "episodes")
 
 
 def share_heatmap(
-    table: pd.DataFrame, *, key: str, title: str, measure: str = "episodes"
+    table: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    measure: str = "episodes",
+    across: str = "year",
 ) -> go.Figure:
-    """Women's share over known genders, by ``key`` (network or country) and year, as a heatmap.
+    """Women's share over known genders, by ``key`` (network or country) and ``across``.
 
     Cells of groups flagged ``small_sample`` are left blank (their counts stay in the hover).
 
     Parameters
     ----------
     table
-        :func:`~credits_analysis.corpus.metrics.representation` with ``by=[key, "year"]``.
+        :func:`~credits_analysis.corpus.metrics.representation` with ``by=[key, across]``.
     key
-        ``"network"`` or ``"country"``.
+        ``"network"`` or ``"country"``: the rows.
     title
         What the role is.
     measure
         Which rows of ``table`` to draw.
+    across
+        ``"year"`` or ``"period"``: the columns.
     """
     rows = table[table["measure"] == measure]
     if rows.empty:
         return _finish(go.Figure(), f"{title}: no credits by {key}", height=300)
     shown = rows["share_female_known"].where(~rows["small_sample"])
-    grid = rows.assign(shown=shown).pivot(index=key, columns="year", values="shown")
+    grid = rows.assign(shown=shown).pivot(index=key, columns=across, values="shown")
     counts = rows.assign(label=rows["female"].astype(str) + "/" + rows["known"].astype(str))
-    labels = counts.pivot(index=key, columns="year", values="label").reindex_like(grid)
-    series = rows.pivot(index=key, columns="year", values="series").reindex_like(grid)
-    names = [html.escape(str(name)) for name in grid.index]
+    labels = counts.pivot(index=key, columns=across, values="label").reindex_like(grid)
+    series = rows.pivot(index=key, columns=across, values="series").reindex_like(grid)
+    span = PERIOD_YEARS - 1
+    columns = [f"{c}-{c + span}" if across == "period" else str(c) for c in grid.columns]
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(dtype="float64"),
-            x=[str(year) for year in grid.columns],
-            y=names,
+            x=columns,
+            y=[html.escape(str(name)) for name in grid.index],
             zmin=0,
             zmax=1,
             colorscale=_SEQUENTIAL,
@@ -143,11 +152,11 @@ def share_heatmap(
         )
     )
     fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.update_xaxes(title_text="year the season first aired")
+    fig.update_xaxes(title_text=f"{across} the season first aired", type="category")
     height = max(320, 60 + 28 * len(grid))
     return _finish(
         fig,
-        f"{title}: women's share of {measure} by {key} and year (blank: too few series)",
+        f"{title}: women's share of {measure} by {key} and {across} (blank: too few series)",
         height,
     )
 

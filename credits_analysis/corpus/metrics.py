@@ -34,6 +34,7 @@ import pandas as pd
 
 __all__ = [
     "MIN_SERIES",
+    "PERIOD_YEARS",
     "REGULAR_SHARE",
     "cast_churn",
     "churn_by_series",
@@ -50,9 +51,11 @@ MIN_SERIES = 5
 REGULAR_SHARE = 0.5
 
 Role = Literal["directing", "writing", "regular cast", "all cast"]
-Grouping = Literal["year", "network", "country"]
+Grouping = Literal["year", "period", "network", "country"]
 _ROLES: tuple[str, ...] = ("directing", "writing", "regular cast", "all cast")
-_GROUPINGS: tuple[str, ...] = ("year", "network", "country")
+_GROUPINGS: tuple[str, ...] = ("year", "period", "network", "country")
+#: Years per ``period`` group: 1995-1999, 2000-2004, ...
+PERIOD_YEARS = 5
 
 # Person-season credits of each role: one row per (series, season, person) with their episodes.
 _ROLE_CREDITS = {
@@ -84,6 +87,7 @@ _DATED_SEASONS = """
 # The group keys a season belongs to: networks and countries are lists on the series.
 _KEYS = {
     "year": ("s.year", ""),
+    "period": (f"s.year - s.year % {PERIOD_YEARS} AS period", ""),
     "network": (
         "n.network",
         "JOIN (SELECT series_id, unnest(networks) AS network FROM series) AS n USING (series_id)",
@@ -127,8 +131,9 @@ def representation(
         ``"directing"``, ``"writing"``, ``"regular cast"`` or ``"all cast"`` (see the module
         notes for how each is counted).
     by
-        Group keys, in order: any of ``"year"``, ``"network"``, ``"country"``. A series on two
-        networks counts in both.
+        Group keys, in order: any of ``"year"``, ``"period"`` (the first year of
+        :data:`PERIOD_YEARS`-year spans: 2000 for 2000-2004), ``"network"``, ``"country"``. A
+        series on two networks counts in both.
     networks
         Keep only these networks (with ``"network"`` in ``by``), e.g. :func:`top_networks`.
     min_series
@@ -140,8 +145,8 @@ def representation(
         One row per group and measure, sorted by the group keys then measure:
 
         ==================  =======  =========================================================
-        year / network /    Int64 /  the group keys asked for in ``by``; every dated year of the
-        country             string   corpus appears, even with no credit of this role
+        year / period /     Int64 /  the group keys asked for in ``by``; every dated year of the
+        network / country   string   corpus appears, even with no credit of this role
         measure             string   ``episodes`` (person-season episodes added up) or
                                      ``people`` (each person once per group)
         series              int64    series with a dated season in the group
@@ -221,6 +226,8 @@ def creator_share(
     keys = _checked_keys(by)
     spine = {
         "year": "CAST(year(first_air_date) AS INTEGER) AS year",
+        "period": f"CAST(year(first_air_date) AS INTEGER) // {PERIOD_YEARS} * {PERIOD_YEARS} "
+        "AS period",
         "network": "unnest(networks) AS network",
         "country": "unnest(origin_country) AS country",
     }
@@ -447,7 +454,7 @@ def _with_shares(frame: pd.DataFrame, keys: list[str], min_series: int) -> pd.Da
     frame["small_sample"] = frame["series"] < min_series
     types: dict[str, str] = {"measure": "string"}
     for key in keys:
-        types[key] = "Int64" if key == "year" else "string"
+        types[key] = "Int64" if key in ("year", "period") else "string"
     return frame.astype(types).reset_index(drop=True)
 
 
