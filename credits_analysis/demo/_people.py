@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from credits_analysis.demo._names import person_name
 
-__all__ = ["PERSON_ID_SPAN", "Person", "Registry", "Tier"]
+__all__ = ["CREW_FEMALE_SHARE_RANGE", "PERSON_ID_SPAN", "Person", "Registry", "Tier"]
 
 #: Person ids of series ``s`` are ``s * PERSON_ID_SPAN + k``: two series never share a person.
 PERSON_ID_SPAN = 1_000_000
@@ -28,6 +28,8 @@ _GENDER_WEIGHTS: Mapping[Tier, tuple[float, float, float, float]] = {
     "minor crew": (0.55, 0.15, 0.30, 0.0),
 }
 _GENDER_CUMULATIVE = {t: tuple(itertools.accumulate(w)) for t, w in _GENDER_WEIGHTS.items()}
+#: Bounds of a series' own share of women among its heads of crew (see :class:`Registry`).
+CREW_FEMALE_SHARE_RANGE = (0.0, 0.85)
 # Median and log-spread of popularity by tier: log-normal, so a heavy right tail.
 _POPULARITY: Mapping[Tier, tuple[float, float]] = {
     "regular": (7.0, 0.9),
@@ -77,10 +79,28 @@ class Person:
 
 
 class Registry:
-    """Mints the people and credit ids of one series; every random draw goes through ``rng``."""
+    """Mints the people and credit ids of one series; every random draw goes through ``rng``.
 
-    def __init__(self, series_id: int, rng: random.Random) -> None:
+    ``crew_female_share`` sets the share of women among the ``crew`` tier (directors, writers,
+    heads of department) in place of the calibrated default, keeping its "not set" and
+    non-binary shares: a corpus of generated series can then trend over the years.
+    """
+
+    def __init__(
+        self, series_id: int, rng: random.Random, *, crew_female_share: float | None = None
+    ) -> None:
         self.rng = rng
+        self._cumulative = dict(_GENDER_CUMULATIVE)
+        if crew_female_share is not None:
+            low, high = CREW_FEMALE_SHARE_RANGE
+            if not low <= crew_female_share <= high:
+                raise ValueError(
+                    f"crew_female_share must be between {low} and {high}, got {crew_female_share}"
+                )
+            not_set, _, _, non_binary = _GENDER_WEIGHTS["crew"]
+            male = 1.0 - not_set - non_binary - crew_female_share
+            weights = (not_set, crew_female_share, male, non_binary)
+            self._cumulative["crew"] = tuple(itertools.accumulate(weights))
         self._base = series_id * PERSON_ID_SPAN
         self._count = 0
         self._credit_ids: dict[tuple[Any, ...], str] = {}
@@ -92,7 +112,7 @@ class Registry:
         self._count += 1
         if self._count >= PERSON_ID_SPAN:
             raise ValueError(f"more than {PERSON_ID_SPAN - 1} people in one generated series")
-        gender = rng.choices((0, 1, 2, 3), cum_weights=_GENDER_CUMULATIVE[tier])[0]
+        gender = rng.choices((0, 1, 2, 3), cum_weights=self._cumulative[tier])[0]
         name, original_name = self._fresh_name(gender)
         if rng.random() < _OTHER_DEPARTMENT:
             department = rng.choice([d for d in _DEPARTMENTS if d != department])

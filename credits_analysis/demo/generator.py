@@ -79,6 +79,10 @@ def generate_series(
     recurring_per_episode: float = 1.6,
     theme: str = "hospital",
     first_air_year: int = 2016,
+    networks: Sequence[tuple[int, str]] = (),
+    origin_country: Sequence[str] = ("GB",),
+    series_type: str = "Scripted",
+    crew_female_share: float | None = None,
 ) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     """Generate a synthetic series: its details and every season's aggregate credits.
 
@@ -110,6 +114,15 @@ def generate_series(
         ``"hospital"`` or ``"coastal"``: the genres and the vocabulary of characters.
     first_air_year
         Year of season 1; each later season airs a year after the previous one.
+    networks
+        ``(id, name)`` of the networks the details list (TMDB's ``networks[]``).
+    origin_country
+        ISO 3166-1 codes of the details' ``origin_country``.
+    series_type
+        TMDB's series ``type`` (``Scripted``, ``Miniseries``, ...).
+    crew_female_share
+        Share of women among directors, writers and heads of department; None keeps the
+        calibrated default (about 30%, with 10% "not set").
 
     Returns
     -------
@@ -134,7 +147,7 @@ def generate_series(
     if regulars < 1 or guests_per_episode < 0 or recurring_per_episode < 0:
         raise ValueError("regulars must be >= 1 and the per-episode rates >= 0")
     rng = random.Random(f"credits_analysis.demo:{series_id}:{seed}")
-    registry = Registry(series_id, rng)
+    registry = Registry(series_id, rng, crew_female_share=crew_female_share)
     style = THEMES[theme]
     cast = CastPlan(registry, style, regulars, guests_per_episode, recurring_per_episode)
     crew = CrewPlan(registry, style)
@@ -174,6 +187,17 @@ def generate_series(
             else season.episode_list(item["id"], registry, series_id=series_id, premiere=premiere),
             credits.get(n, {"cast": [], "crew": []}),
         )
+    details["networks"] = [
+        {
+            "id": network_id,
+            "logo_path": None,
+            "name": network,
+            "origin_country": next(iter(origin_country), ""),
+        }
+        for network_id, network in networks
+    ]
+    details["origin_country"] = list(origin_country)
+    details["type"] = series_type
     return details, payloads
 
 

@@ -1,0 +1,133 @@
+"""Corpus metrics as tables for readers: denominators beside every share, names as links."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from credits_analysis.describe import Note, table
+
+__all__ = ["churn_extremes", "coverage_note", "people_table", "shares_table"]
+
+_TMDB_SERIES = "https://www.themoviedb.org/tv/{series_id}"
+
+
+def shares_table(shares: pd.DataFrame, *, key: str = "year", measure: str = "episodes") -> Styler:
+    """One row per group of :func:`~credits_analysis.corpus.metrics.representation`.
+
+    Shares are percentages; groups flagged ``small_sample`` say so in a column of their own.
+    """
+    rows = shares[shares["measure"] == measure].copy()
+    for column in ("share_female_known", "share_female", "share_not_set"):
+        rows[column] = rows[column] * 100
+    rows["note"] = rows["small_sample"].map({True: "few series", False: ""}).astype("string")
+    return table(
+        rows,
+        columns={
+            key: key.capitalize(),
+            "series": "Series",
+            "female": "Women",
+            "known": "Known gender",
+            "total": "Everyone",
+            "share_female_known": "Women, % of known",
+            "share_female": "Women, % of everyone",
+            "share_not_set": "% not set",
+            "note": "Note",
+        },
+        precision=1,
+    )
+
+
+def churn_extremes(churn: pd.DataFrame, *, n: int = 5, link: bool = True) -> Styler:
+    """The ``n`` series with the highest and the ``n`` with the lowest cast churn.
+
+    Parameters
+    ----------
+    churn
+        :func:`~credits_analysis.corpus.metrics.churn_by_series`, highest churn first.
+    n
+        Series at each end.
+    link
+        Link each name to its TMDB page (not for synthetic series, which are not on TMDB).
+    """
+    ends = pd.concat(
+        [churn.head(n).assign(end="highest"), churn.tail(n).iloc[::-1].assign(end="lowest")]
+    ).drop_duplicates("series_id")
+    names = [html.escape(str(name)) for name in ends["name"].fillna("(no name)")]
+    if link:
+        names = [
+            f'<a href="{_TMDB_SERIES.format(series_id=int(series_id))}">{name}</a>'
+            for series_id, name in zip(ends["series_id"], names, strict=True)
+        ]
+    shown = pd.DataFrame(
+        {
+            "Churn": ends["end"].to_numpy(),
+            "Series": names,
+            "Type": ends["type"].to_numpy(),
+            "Genre": ends["genre"].to_numpy(),
+            "Season pairs": ends["season_pairs"].to_numpy(),
+            "Regulars": ends["regulars"].to_numpy(),
+            "Returning": ends["returning"].to_numpy(),
+            "Not back, %": (ends["churn"] * 100).to_numpy(),
+        }
+    )
+    # Names are escaped above; only the links are markup.
+    return (
+        Styler(shown, cell_ids=False)
+        .hide(axis="index")
+        .format(na_rep="-", precision=0, escape=None)
+        .format(
+            lambda text: html.escape(str(text)) if pd.notna(text) else "-",
+            subset=["Churn", "Type", "Genre"],
+        )
+    )
+
+
+def people_table(people: pd.DataFrame) -> Styler:
+    """:func:`~credits_analysis.corpus.metrics.people_across_series` for reading."""
+    return table(
+        people,
+        columns={
+            "department": "Department",
+            "rank": "Rank",
+            "name": "Name",
+            "gender": "Gender",
+            "series": "Series",
+            "seasons": "Seasons",
+        },
+    )
+
+
+def coverage_note(shares: pd.DataFrame, *, role: str, threshold: float) -> Note:
+    """Say how much of a role's credits have no gender, and warn where it passes ``threshold``.
+
+    Parameters
+    ----------
+    shares
+        :func:`~credits_analysis.corpus.metrics.representation` by year.
+    role
+        The role as a reader says it ("directing").
+    threshold
+        A share of "not set" people above which a year is named in a caveat.
+    """
+    people = shares[(shares["measure"] == "people") & (shares["total"] > 0)]
+    total = int(people["total"].sum())
+    not_set = int(people["not_set"].sum())
+    if total == 0:
+        return Note((f"No {role} credits in the corpus have a year.",))
+    sentence = (
+        f"{not_set:,} of the {total:,} people-years of {role} ({not_set / total:.0%}) have no "
+        'gender on TMDB ("not set"): the solid line leaves them out, the dashed line counts '
+        "them as not women."
+    )
+    over = people.loc[people["share_not_set"] > threshold, "year"].astype(int).tolist()
+    if not over:
+        return Note((sentence,))
+    years = ", ".join(str(year) for year in over)
+    caveat = (
+        f"In {years}, more than {threshold:.0%} of the people credited for {role} have no "
+        "gender on TMDB: shares for those years describe only part of the people credited."
+    )
+    return Note((sentence,), (caveat,))

@@ -1,0 +1,93 @@
+"""Corpus figures drawn from the hand-made corpus: what they show, their counts and escaping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+
+from credits_analysis.corpus import figures, metrics, tables
+from tests.hand_corpus import connect
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect()
+    yield connection
+    connection.close()
+
+
+def test_share_by_year_draws_both_shares_and_the_not_set_coverage(con) -> None:
+    table = metrics.representation(con, "directing", min_series=2)
+    fig = figures.share_by_year(table, title="Directing")
+    known, everyone, not_set = fig.data
+    assert list(known.x) == [2019, 2020, 2021]
+    assert known.y[0] == pytest.approx(16 / 28) and everyone.y[2] == 0.0
+    assert list(not_set.y)[2] == 1.0
+    # 2020 and 2021 have one series each: open markers, and the title says which years.
+    assert list(known.marker.symbol) == ["circle", "circle-open", "circle-open"]
+    assert "2020, 2021" in fig.layout.title.text
+    # The counts behind the share are in the hover: 16 women of 28 known, 2 series.
+    assert list(known.customdata[0]) == [16, 28, 0, 2]
+
+
+def test_share_heatmap_blanks_small_groups_and_escapes_names(con) -> None:
+    con.execute(
+        "CREATE OR REPLACE VIEW series AS SELECT series_id, name, type, first_air_date, "
+        "list_transform(networks, lambda n: CASE WHEN n = 'HBO' THEN '<b>HBO</b>' ELSE n END) "
+        "AS networks, origin_country, genres FROM series_frame"
+    )
+    table = metrics.representation(con, "directing", by=["network", "year"], min_series=2)
+    fig = figures.share_heatmap(table, key="network", title="Directing")
+    (heatmap,) = fig.data
+    assert list(heatmap.y) == ["&lt;b&gt;HBO&lt;/b&gt;", "Netflix"]
+    assert list(heatmap.x) == ["2019", "2020", "2021"]
+    # HBO 2019 has two series (Alpha, Beta): 16 of 28; every other cell has one series: blank.
+    assert heatmap.z[0][0] == pytest.approx(16 / 28)
+    assert sum(value == value for row in heatmap.z for value in row) == 1
+    assert list(heatmap.customdata[0][0]) == ["16/28", 2]
+
+
+def test_churn_box_counts_series_per_group(con) -> None:
+    fig = figures.churn_box(metrics.churn_by_series(con), by="genre")
+    (box,) = fig.data
+    assert box.name == "Drama (n=1)"
+    assert list(box.x) == pytest.approx([1 / 3])
+    assert box.boxpoints == "all"
+
+
+def test_reader_tables_keep_denominators_and_escape_names(con) -> None:
+    shares = tables.shares_table(metrics.representation(con, "directing", min_series=2)).to_html()
+    assert "Known gender" in shares and "few series" in shares
+    con.execute(
+        "CREATE OR REPLACE VIEW series AS SELECT series_id, '<script>x</script>' AS name, type, "
+        "first_air_date, networks, origin_country, genres FROM series_frame"
+    )
+    churn = tables.churn_extremes(metrics.churn_by_series(con), n=3).to_html()
+    assert "<script>" not in churn and "&lt;script&gt;x&lt;/script&gt;" in churn
+    assert 'href="https://www.themoviedb.org/tv/1"' in churn
+    unlinked = tables.churn_extremes(metrics.churn_by_series(con), link=False).to_html()
+    assert "href" not in unlinked
+
+
+def test_coverage_note_names_the_years_over_the_threshold(con) -> None:
+    shares = metrics.representation(con, "directing")
+    note = tables.coverage_note(shares, role="directing", threshold=0.5)
+    # People-years: 2019 has 4 (none not set), 2021 has 1 (not set); 2020 has none.
+    assert note.sentences[0].startswith("1 of the 5 people-years of directing (20%)")
+    assert note.caveats == (
+        "In 2021, more than 50% of the people credited for directing have no gender on TMDB: "
+        "shares for those years describe only part of the people credited.",
+    )
+    assert tables.coverage_note(shares, role="directing", threshold=1.0).caveats == ()
+
+
+def test_share_heatmap_by_period(con) -> None:
+    table = metrics.representation(con, "directing", by=["network", "period"], min_series=1)
+    # HBO: Alpha S1 and Beta in 2019 (2015-2019), Alpha S2 in 2020 (2020-2024, no director).
+    hbo = table[(table["network"] == "HBO") & (table["measure"] == "episodes")]
+    assert hbo["period"].tolist() == [2015, 2020]
+    assert hbo["total"].tolist() == [28, 0]
+    fig = figures.share_heatmap(table, key="network", title="Directing", across="period")
+    assert list(fig.data[0].x) == ["2015-2019", "2020-2024"]
