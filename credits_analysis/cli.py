@@ -394,16 +394,23 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
         "report",
         parents=[selection_options()],
-        help="write an offline HTML report of one series, or compare several",
-        description="Run the explorer notebook (one SERIES_ID) or the comparison notebook "
-        "(two to four) and export it as one self-contained HTML file that opens offline.",
+        help="write an offline HTML report of one series, several, or a corpus",
+        description="Run the explorer notebook (one SERIES), the comparison notebook (two to "
+        "four) or the corpus explorer (--corpus DIR) and export it as one self-contained HTML "
+        "file that opens offline.",
     )
     command.add_argument(
         "series_ids",
         type=series_reference,
-        nargs="+",
+        nargs="*",
         metavar="SERIES",
         help="one series, or two to four to compare: " + REFERENCE_HELP,
+    )
+    command.add_argument(
+        "--corpus",
+        type=Path,
+        metavar="DIR",
+        help="report on the corpus in DIR (see `credits-analysis corpus build`) instead",
     )
     command.add_argument(
         "--out",
@@ -426,29 +433,36 @@ def _add_report(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.corpus is None) == (not args.series_ids):
+        raise ConfigError("give one to four SERIES, or --corpus DIR (not both)")
     # Imported here: nbconvert and papermill would slow every other subcommand's start.
-    from credits_analysis.report import build_report
+    from credits_analysis.report import build_corpus_report, build_report
 
     if args.images is not None:
         from credits_analysis.images import check_output
 
         browser = check_output(args.images)  # before the notebook runs, which takes a while
     with _kernel_traceback():
-        built = build_report(
-            [
-                resolve_argument(
-                    r, settings, command="report", language=args.language, offline=args.offline
-                )
-                for r in args.series_ids
-            ],
-            args.out,
-            seasons=args.seasons,
-            language=args.language,
-            include_specials=args.include_specials,
-            show_code=args.show_code,
-            offline=args.offline,
-            settings=settings,
-        )
+        if args.corpus is not None:
+            built = build_corpus_report(
+                args.corpus, args.out, settings=settings, show_code=args.show_code
+            )
+        else:
+            built = build_report(
+                [
+                    resolve_argument(
+                        r, settings, command="report", language=args.language, offline=args.offline
+                    )
+                    for r in args.series_ids
+                ],
+                args.out,
+                seasons=args.seasons,
+                language=args.language,
+                include_specials=args.include_specials,
+                show_code=args.show_code,
+                offline=args.offline,
+                settings=settings,
+            )
     _say(built.path)
     if args.images is not None:
         from credits_analysis.images import report_figures, write_images
@@ -463,8 +477,9 @@ def _add_demo(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser(
         "demo",
         help="write the reports of the bundled (synthetic) demo series, offline",
-        description="Write the explorer report of the 8-season demo series and the comparison "
-        "of both demo series to DIR, from the bundled data only, and print their paths.",
+        description="Write the explorer report of the 8-season demo series, the comparison "
+        "of both demo series and the report of a synthetic corpus of 240 generated series "
+        "(built in DIR/demo-corpus) to DIR, offline, and print their paths.",
     )
     command.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="output folder (created if needed)"
@@ -473,12 +488,17 @@ def _add_demo(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from credits_analysis.report import build_demo_reports
+    from credits_analysis.demo.corpus import demo_corpus
+    from credits_analysis.report import build_corpus_report, build_demo_reports
 
+    out = Path(args.out)
     with _kernel_traceback():
-        built = build_demo_reports(args.out)
-    for report in built:
-        _say(report.path)
+        built = build_demo_reports(out)
+        for report in built:
+            _say(report.path)
+        # The synthetic corpus is built offline from generated data, like any corpus.
+        corpus = demo_corpus(out / "demo-corpus")
+        _say(build_corpus_report(corpus, out / "demo-corpus.html", settings=settings).path)
     return EXIT_OK
 
 

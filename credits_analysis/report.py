@@ -65,6 +65,7 @@ from credits_analysis.report_header import (
 
 __all__ = [
     "COMPARISON_NOTEBOOK",
+    "CORPUS_NOTEBOOK",
     "DEFAULT_CELL_TIMEOUT",
     "EXPLORER_NOTEBOOK",
     "HEADER_MIMETYPE",
@@ -76,6 +77,7 @@ __all__ = [
     "Report",
     "ReportHeader",
     "SeriesSummary",
+    "build_corpus_report",
     "build_demo_reports",
     "build_report",
     "execute_notebook",
@@ -88,6 +90,8 @@ __all__ = [
 EXPLORER_NOTEBOOK = "series_explorer.ipynb"
 #: The notebook of a several-series report.
 COMPARISON_NOTEBOOK = "series_comparison.ipynb"
+#: The notebook of a corpus report.
+CORPUS_NOTEBOOK = "corpus_explorer.ipynb"
 #: Seconds one cell may run before the build fails; the notebooks never fetch, so this is ample.
 DEFAULT_CELL_TIMEOUT = 300.0
 #: The most series the comparison notebook lays out side by side.
@@ -256,6 +260,52 @@ def build_report(
     page, figures = export_html(executed, header=header, show_code=show_code)
     write_atomically(out, page.encode("utf-8"))
     return Report(path=out, series=loaded, header=header, figures=figures, notebook=executed)
+
+
+def build_corpus_report(
+    corpus_dir: Path | str,
+    out: Path | str,
+    *,
+    settings: Settings | None = None,
+    show_code: bool = False,
+    cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+) -> Report:
+    """Write the HTML report of the corpus at ``corpus_dir`` (the corpus explorer) to ``out``.
+
+    The figures are aggregated in DuckDB in the kernel: the page holds no row per person. The
+    write is atomic, as for :func:`build_report`.
+
+    Returns
+    -------
+    Report
+        Where it was written, the header (from the kernel's own view of the corpus), the
+        number of figures; ``series`` is empty.
+
+    Raises
+    ------
+    ConfigError
+        Before any kernel starts: ``corpus_dir`` is not a corpus, or ``out`` is not a place
+        for an HTML file.
+    NotebookExecutionError
+        If a notebook cell fails; the message names the cell.
+    """
+    root = Path(corpus_dir).expanduser().absolute()
+    out = _checked_out(out, [])
+    if not (root / "corpus.json").is_file():
+        raise ConfigError(
+            f"{corpus_dir} is not a corpus (no corpus.json): build one with "
+            "`credits-analysis corpus build DIR ...`"
+        )
+    executed = execute_notebook(
+        notebooks_dir() / CORPUS_NOTEBOOK,
+        {"corpus_dir": str(root)},
+        settings=settings,
+        cell_timeout=cell_timeout,
+    )
+    header = notebook_header(executed)
+    page, figures = export_html(executed, header=header, show_code=show_code)
+    write_atomically(out, page.encode("utf-8"))
+    return Report(path=out, series=(), header=header, figures=figures, notebook=executed)
 
 
 def build_demo_reports(out_dir: Path | str) -> list[Report]:
@@ -541,7 +591,7 @@ def _checked_ids(series_ids: int | Sequence[int]) -> list[int]:
 
 def _checked_out(out: Path | str, ids: Sequence[int]) -> Path:
     """``out`` as a path, if a report can be written there; checked before any work is done."""
-    suggestion = f"report-{'-'.join(map(str, ids))}.html"
+    suggestion = f"report-{'-'.join(map(str, ids)) or 'corpus'}.html"
     path = Path(out)
     if str(out).endswith(tuple(filter(None, (os.sep, os.altsep)))) or path.is_dir():
         raise ConfigError(

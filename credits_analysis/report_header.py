@@ -14,18 +14,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.display import display
 
 from credits_analysis.load import SeriesCredits
 from credits_analysis.wording import season_ranges
 
+if TYPE_CHECKING:
+    import duckdb
+
 __all__ = [
     "HEADER_MIMETYPE",
     "TMDB_ATTRIBUTION",
     "ReportHeader",
     "SeriesSummary",
+    "display_corpus_header",
     "display_header",
 ]
 
@@ -104,6 +108,46 @@ class ReportHeader:
             synthetic=banner,
         )
 
+    @classmethod
+    def from_corpus(
+        cls, con: duckdb.DuckDBPyConnection, *, language: str, synthetic: bool
+    ) -> ReportHeader:
+        """Describe the corpus open on ``con`` (views as :func:`credits_analysis.corpus.open`)."""
+        count, oldest, newest = con.execute(
+            "SELECT count(*), min(fetched_at), max(fetched_at) FROM series"
+        ).fetchall()[0]
+        first, last = con.execute(
+            "SELECT min(year(air_date)), max(year(air_date)) FROM seasons "
+            "WHERE air_date IS NOT NULL AND season_number > 0"
+        ).fetchall()[0]
+        stamps = [_format_time(s) for s in (oldest, newest) if s is not None]
+        summary = SeriesSummary(
+            series_id=0,
+            name=f"{count:,} series",
+            seasons=f"first aired {first}-{last}" if first is not None else "no dated season",
+            source=(
+                "synthetic demo corpus bundled with credits-analysis (generated, not TMDB's)"
+                if synthetic
+                else "a corpus built from the TMDB API (credits-analysis corpus build)"
+            ),
+            fetched=" to ".join(dict.fromkeys(stamps)) or "not recorded",
+        )
+        banner = (
+            f"Synthetic data: the {count:,} series of this corpus, their networks and people are "
+            "generated, with trends planted to show what the charts do: draw no conclusions "
+            "from them."
+            if synthetic
+            else ""
+        )
+        return cls(
+            title=f"Corpus: representation and churn across {count:,} series",
+            series=(summary,),
+            language=language,
+            built=f"{_format_time(datetime.now(UTC))} with credits-analysis "
+            f"{version('credits-analysis')}",
+            synthetic=banner,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The header as a JSON object (what :func:`display_header` sends)."""
         return asdict(self)
@@ -130,6 +174,14 @@ class ReportHeader:
 def display_header(loaded: Sequence[SeriesCredits]) -> None:
     """Send the report header of ``loaded`` as a display output of :data:`HEADER_MIMETYPE`."""
     display({HEADER_MIMETYPE: ReportHeader.from_series(loaded).to_json()}, raw=True)
+
+
+def display_corpus_header(
+    con: duckdb.DuckDBPyConnection, *, language: str, synthetic: bool
+) -> None:
+    """Send the report header of the corpus open on ``con``, as :func:`display_header` does."""
+    header = ReportHeader.from_corpus(con, language=language, synthetic=synthetic)
+    display({HEADER_MIMETYPE: header.to_json()}, raw=True)
 
 
 def _summary(series: SeriesCredits) -> SeriesSummary:

@@ -26,6 +26,7 @@ from credits_analysis.demo import DEMO_SERIES
 from credits_analysis.endpoints import details_path, season_credits_path
 from credits_analysis.report import (
     COMPARISON_NOTEBOOK,
+    CORPUS_NOTEBOOK,
     EXPLORER_NOTEBOOK,
     PLOTLY_MIMETYPE,
     TMDB_ATTRIBUTION,
@@ -33,6 +34,7 @@ from credits_analysis.report import (
 )
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
+SERIES_NOTEBOOKS = [p for p in NOTEBOOKS if p.name != CORPUS_NOTEBOOK]
 # Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
 # Parameters every notebook takes, whatever else it has (the series id(s), a `top`, ...).
@@ -62,7 +64,7 @@ def defaults(path: Path) -> dict[str, object]:
 
 
 def test_both_report_notebooks_are_bundled() -> None:
-    assert {p.name for p in NOTEBOOKS} == {EXPLORER_NOTEBOOK, COMPARISON_NOTEBOOK}
+    assert {p.name for p in NOTEBOOKS} == {EXPLORER_NOTEBOOK, COMPARISON_NOTEBOOK, CORPUS_NOTEBOOK}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -82,7 +84,7 @@ def test_committed_without_outputs(path: Path) -> None:
     assert any(TMDB_ATTRIBUTION in text for text in markdown)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SERIES_NOTEBOOKS, ids=lambda p: p.name)
 def test_typed_parameters_that_papermill_reads_and_that_default_to_the_demo(
     path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -97,6 +99,18 @@ def test_typed_parameters_that_papermill_reads_and_that_default_to_the_demo(
     ids = values.get("series_ids", [values.get("series_id")])
     assert set(ids) <= set(DEMO_SERIES)
     assert values["seasons"] is None and values["include_specials"] is False
+
+
+def test_the_corpus_notebook_defaults_to_the_synthetic_demo_corpus(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = notebooks_dir() / CORPUS_NOTEBOOK
+    values = defaults(path)
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        inferred = papermill.inspect_notebook(str(path))
+    assert set(inferred) == set(values) >= {"corpus_dir", "min_series"}
+    assert caplog.records == []
+    assert values["corpus_dir"] == ""  # the demo corpus, built offline on first use
 
 
 @pytest.fixture(scope="module")

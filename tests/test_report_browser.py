@@ -34,8 +34,9 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route, sy
 from credits_analysis import samples
 from credits_analysis.cache import RawCache
 from credits_analysis.demo import DEMO_SERIES
+from credits_analysis.demo.corpus import demo_corpus
 from credits_analysis.endpoints import details_path, season_credits_path
-from credits_analysis.report import PLOTLY_MIMETYPE, Report, build_report
+from credits_analysis.report import PLOTLY_MIMETYPE, Report, build_corpus_report, build_report
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -89,9 +90,11 @@ def reports(
     tmp_path_factory: pytest.TempPathFactory, hostile_environment: None
 ) -> dict[str, Report]:
     out = tmp_path_factory.mktemp("reports")
+    corpus = demo_corpus(out / "corpus", size=80)
     return {
         "demo-comparison": build_report(list(DEMO_SERIES), out / "comparison.html", offline=True),
         "hostile-explorer": build_report(1399, out / "hostile.html", seasons=[1], offline=True),
+        "demo-corpus": build_corpus_report(corpus, out / "corpus.html"),
     }
 
 
@@ -182,7 +185,7 @@ def scroll_through(page: Page) -> None:
     page.wait_for_function(ALL_DRAWN, timeout=30_000)
 
 
-@pytest.fixture(scope="module", params=["demo-comparison", "hostile-explorer"])
+@pytest.fixture(scope="module", params=["demo-comparison", "hostile-explorer", "demo-corpus"])
 def visit(
     request: pytest.FixtureRequest, browser: Browser, reports: dict[str, Report]
 ) -> Iterator[tuple[Report, Visit]]:
@@ -346,7 +349,7 @@ LAYOUT_PROBLEMS = """() => {
 
 
 @pytest.mark.parametrize("width", [390, 768])
-@pytest.mark.parametrize("name", ["demo-comparison", "hostile-explorer"])
+@pytest.mark.parametrize("name", ["demo-comparison", "hostile-explorer", "demo-corpus"])
 def test_narrow_screens_keep_every_text_inside_its_chart(
     browser: Browser, reports: dict[str, Report], name: str, width: int
 ) -> None:

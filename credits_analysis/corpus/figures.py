@@ -188,7 +188,7 @@ def churn_box(churn: pd.DataFrame, *, by: str = "type") -> go.Figure:
             )
         )
     fig.update_xaxes(
-        title_text="share of a season's regular cast not back the next season",
+        title_text="regulars not back the next season",
         tickformat=".0%",
         range=[0, 1],
     )

@@ -122,7 +122,12 @@ def write_demo_corpus_cache(
     return list(catalogue)
 
 
-def demo_corpus(path: Path | str | None = None, *, settings: Settings | None = None) -> Path:
+def demo_corpus(
+    path: Path | str | None = None,
+    *,
+    settings: Settings | None = None,
+    size: int = DEMO_CORPUS_SIZE,
+) -> Path:
     """The folder of the synthetic demo corpus, built there first if missing or old.
 
     The series are written as cache entries in a temporary folder and built into a corpus from
@@ -136,6 +141,8 @@ def demo_corpus(path: Path | str | None = None, *, settings: Settings | None = N
         Where the corpus goes; default ``demo-corpus`` in the cache folder of ``settings``.
     settings
         Default :meth:`Settings.from_env`; only its cache folder is used.
+    size
+        The first ``size`` series of the catalogue (fewer make a quicker corpus for tests).
 
     Returns
     -------
@@ -154,7 +161,7 @@ def demo_corpus(path: Path | str | None = None, *, settings: Settings | None = N
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-corpus-", dir=target.parent) as scratch:
         cache, fresh = Path(scratch) / "cache", Path(scratch) / "corpus"
-        ids = write_demo_corpus_cache(cache, fetched_at=datetime.now(UTC))
+        ids = write_demo_corpus_cache(cache, fetched_at=datetime.now(UTC), size=size)
         offline = Settings(cache_dir=cache, offline=True, language=DEMO_LANGUAGE)
         build(fresh, ids, settings=offline, progress=False)
         if target.exists():
