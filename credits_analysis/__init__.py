@@ -80,6 +80,8 @@ __all__ = [
     "demo",
     "describe",
     "discover_series",
+    "episode_charts",
+    "episodes",
     "iter_series",
     "load_series",
     "report",
@@ -94,8 +96,18 @@ __all__ = [
 
 # Submodules with heavy imports (plotly, nbconvert) load on first attribute access, so the CLI
 # and `import credits_analysis` stay fast.
-_LAZY_SUBMODULES = {"analysis", "charts", "demo", "describe", "report", "samples", "wording"}
-_LAZY_SUBMODULES.add("corpus")  # DuckDB and pyarrow: the many-series Parquet corpus
+_LAZY_SUBMODULES = {
+    "analysis",
+    "charts",
+    "corpus",  # DuckDB and pyarrow: the many-series Parquet corpus
+    "demo",
+    "describe",
+    "episode_charts",
+    "episodes",
+    "report",
+    "samples",
+    "wording",
+}
 
 
 def __dir__() -> list[str]:

@@ -19,6 +19,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
+from credits_analysis.wording import season_label
+
 if TYPE_CHECKING:
     from credits_analysis.load import SeriesCredits
 
@@ -27,7 +29,6 @@ Source: TypeAlias = "pd.DataFrame | SeriesCredits | Sequence[SeriesCredits]"
 #: A name for the series drawn: one name, or a name per series id for a frame of several.
 SeriesName: TypeAlias = "str | Mapping[int, str] | None"
 
-SPECIALS_LABEL = "Specials"
 SEASON = "Season"
 ROW_HEIGHT = 22  # pixels per person or department row, so long lists stay legible
 # Characters per title and subtitle line: at a phone's 390 px a title wraps instead of being cut.
@@ -61,14 +62,6 @@ def text(value: object) -> str:
     """Data text as plotly must receive it: markup characters escaped, so a name that holds
     ``<a href=...>`` or ``<b>`` is shown as written, never turned into a link or bold."""
     return html.escape(str(value), quote=False)
-
-
-def season_label(season_number: int) -> str:
-    """Axis label of a season: ``"Specials"`` for 0, else ``"S1"``, ``"S2"``, ...
-
-    The prefix keeps plotly from reading the labels as numbers, so the axis stays categorical.
-    """
-    return SPECIALS_LABEL if season_number == 0 else f"S{season_number}"
 
 
 @dataclass(frozen=True)

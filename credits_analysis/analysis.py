@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from credits_analysis.schema import GENDER_CATEGORIES, GENDER_DTYPE, STRING
+from credits_analysis.wording import SPECIALS_SEASON
 
 if TYPE_CHECKING:
     from credits_analysis.load import SeriesCredits
@@ -73,7 +74,7 @@ __all__ = [
 ]
 
 #: Season number TMDB gives the Specials.
-SPECIALS = 0
+SPECIALS = SPECIALS_SEASON
 _ROLE_SEPARATOR = " / "
 _Analysis = TypeVar("_Analysis", bound=Callable[..., pd.DataFrame])
 # Letters that carry no combining accent in Unicode's decomposition, spelled as a reader

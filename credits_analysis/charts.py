@@ -39,7 +39,6 @@ from plotly.subplots import make_subplots
 from credits_analysis import analysis
 from credits_analysis._figures import (
     SEASON,
-    SPECIALS_LABEL,
     Charted,
     SeriesName,
     Source,
@@ -49,7 +48,6 @@ from credits_analysis._figures import (
     empty,
     finish,
     one_two_five,
-    season_label,
     season_order,
     series_names,
     stack,
@@ -58,6 +56,7 @@ from credits_analysis._figures import (
     title_layout,
 )
 from credits_analysis.schema import GENDER_CATEGORIES, STRING
+from credits_analysis.wording import SPECIALS_LABEL, season_label
 
 __all__ = [
     "CONTINUITY_COLORS",

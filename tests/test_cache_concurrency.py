@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from credits_analysis.cache import RawCache
-from credits_analysis.endpoints import details_path, season_credits_path
+from credits_analysis.endpoints import details_path, season_path
 from credits_analysis.load import load_series
 from tests.fake_tmdb import FakeTMDB, Reply, fake_settings
 from tests.test_cli import subprocess_env
@@ -79,7 +79,7 @@ def check_every_entry(cache_dir: Path, sent: dict[str, set[bytes]], series: list
     """Each expected entry is whole and holds a body that was sent for it; returns how many."""
     store = RawCache(cache_dir)
     paths = [details_path(s) for s in series] + [
-        season_credits_path(s, n) for s in series for n in range(1, SEASONS + 1)
+        season_path(s, n) for s in series for n in range(1, SEASONS + 1)
     ]
     broken = []
     for path in paths:

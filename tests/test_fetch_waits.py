@@ -52,7 +52,7 @@ def test_long_wait_is_said_on_stderr_and_the_bar_and_ctrl_c_ends_it_at_once(
     fake_tmdb_url: str, fake_tmdb: FakeTMDB
 ) -> None:
     fake_tmdb.add_generated(SERIES, seasons=3, specials=False)
-    fake_tmdb.inject(f"tv/{SERIES}/season/2/*", Fault(429, headers={"Retry-After": "100"}))
+    fake_tmdb.inject(f"tv/{SERIES}/season/2", Fault(429, headers={"Retry-After": "100"}))
     process = subprocess.Popen(
         [sys.executable, "-m", "credits_analysis.cli", "fetch", str(SERIES)],
         env=subprocess_env(fake_tmdb_url, CREDITS_ANALYSIS_MAX_RETRIES="3"),
