@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.fake_tmdb import FakeTMDB
+from tests.fake_tmdb import TOKEN, FakeTMDB
 
 
 class NetworkBlockedError(RuntimeError):
@@ -90,3 +90,13 @@ def fake_tmdb_url(fake_tmdb: FakeTMDB) -> Iterator[str]:
     """``fake_tmdb`` served on 127.0.0.1; the base URL to give as ``TMDB_API_BASE_URL``."""
     with fake_tmdb.serve() as base_url:
         yield base_url
+
+
+@pytest.fixture
+def online(fake_tmdb_url: str, fake_tmdb: FakeTMDB, monkeypatch: pytest.MonkeyPatch) -> FakeTMDB:
+    """The environment pointed at ``fake_tmdb`` on 127.0.0.1, with its token and no retries."""
+    monkeypatch.setenv("TMDB_API_TOKEN", TOKEN)
+    monkeypatch.setenv("TMDB_API_BASE_URL", fake_tmdb_url)
+    monkeypatch.setenv("CREDITS_ANALYSIS_TIMEOUT", "5")
+    monkeypatch.setenv("CREDITS_ANALYSIS_MAX_RETRIES", "0")
+    return fake_tmdb

@@ -34,14 +34,10 @@ SERIES = 5150
 
 
 @pytest.fixture
-def online(fake_tmdb_url: str, fake_tmdb: FakeTMDB, monkeypatch: pytest.MonkeyPatch) -> FakeTMDB:
-    """Environment pointing at the local fake with its token; a 4-season series to fetch."""
-    monkeypatch.setenv("TMDB_API_TOKEN", TOKEN)
-    monkeypatch.setenv("TMDB_API_BASE_URL", fake_tmdb_url)
-    monkeypatch.setenv("CREDITS_ANALYSIS_TIMEOUT", "5")
-    monkeypatch.setenv("CREDITS_ANALYSIS_MAX_RETRIES", "0")
-    fake_tmdb.add_generated(SERIES, seasons=4, episodes_per_season=3)
-    return fake_tmdb
+def online(online: FakeTMDB) -> FakeTMDB:
+    """conftest's environment on the local fake, with a 4-season series to fetch."""
+    online.add_generated(SERIES, seasons=4, episodes_per_season=3)
+    return online
 
 
 def run(*argv: str) -> int:

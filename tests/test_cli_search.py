@@ -16,16 +16,6 @@ from credits_analysis.schema import SEARCH_COLUMNS
 from tests.fake_tmdb import TOKEN, FakeTMDB
 
 
-@pytest.fixture
-def online(fake_tmdb_url: str, fake_tmdb: FakeTMDB, monkeypatch: pytest.MonkeyPatch) -> FakeTMDB:
-    """Environment pointing at the local fake with its token."""
-    monkeypatch.setenv("TMDB_API_TOKEN", TOKEN)
-    monkeypatch.setenv("TMDB_API_BASE_URL", fake_tmdb_url)
-    monkeypatch.setenv("CREDITS_ANALYSIS_TIMEOUT", "5")
-    monkeypatch.setenv("CREDITS_ANALYSIS_MAX_RETRIES", "0")
-    return fake_tmdb
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """Exit status, stdout and stderr of ``credits-analysis *argv`` (argparse exits included)."""
     try:
