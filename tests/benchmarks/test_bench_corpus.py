@@ -34,7 +34,6 @@ from tests.benchmarks.timing import best_time
 from tests.corpus.served import serve
 from tests.fake_tmdb import TOKEN, FakeTMDB, fake_settings
 
-
 # Read at import: conftest's per-test environment drops every CREDITS_ANALYSIS_ variable.
 _FULL_ASKED = os.environ.get("CREDITS_ANALYSIS_BENCH_FULL") == "1"
 
