@@ -129,6 +129,10 @@ class CacheEntry:
 class RawCache:
     """A folder of raw TMDB responses.
 
+    Longer than most classes here: reading, writing, listing and clearing entries all hold the
+    same folder lock and follow the same sidecar rules (see the module notes), which keeps every
+    one of them safe against concurrent writers in one place.
+
     Parameters
     ----------
     root

@@ -306,6 +306,10 @@ class Sources:
     Use as ``async with Sources(settings) as sources: ...``; the client is opened on the first
     fetch (a load served from the cache never builds one) and closed on exit.
 
+    Longer than most classes here because it is the one place where the order of sources, the
+    time-to-live, stale stand-ins and the storing of responses meet; the bundled data is already
+    its own :class:`Bundled`.
+
     Parameters
     ----------
     settings

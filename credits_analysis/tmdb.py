@@ -208,6 +208,13 @@ class AsyncTMDBClient:
     The HTTP connection pool, the rate limiter and the in-flight semaphore are created on entry,
     inside the event loop that uses them.
 
+    A long class on purpose: every request goes through one path that shares the pool, the
+    limiter, the token scrubber and the settings (attempt with its deadline and size cap, retry
+    loop with its time budget and announced waits, status-to-error mapping). Splitting it would
+    thread that state through free functions without making any step testable on its own; each
+    step is already tested through the fake TMDB. A candidate for a split: the response reading
+    and error mapping into a module of their own.
+
     Parameters
     ----------
     settings
