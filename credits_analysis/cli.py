@@ -445,7 +445,11 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     with _kernel_traceback():
         if args.corpus is not None:
             built = build_corpus_report(
-                args.corpus, args.out, settings=settings, show_code=args.show_code
+                args.corpus,
+                args.out,
+                settings=settings,
+                show_code=args.show_code,
+                progress=sys.stderr.isatty(),
             )
         else:
             built = build_report(
@@ -462,6 +466,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
                 show_code=args.show_code,
                 offline=args.offline,
                 settings=settings,
+                progress=sys.stderr.isatty(),
             )
     _say(built.path)
     if args.images is not None:

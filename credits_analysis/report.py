@@ -192,6 +192,7 @@ def build_report(
     offline: bool | None = None,
     settings: Settings | None = None,
     cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+    progress: bool = False,
 ) -> Report:
     """Write the HTML report of one series (explorer) or several (comparison) to ``out``.
 
@@ -221,6 +222,8 @@ def build_report(
         Keep the code cells in the report (hidden by default).
     cell_timeout
         Seconds any one cell may run.
+    progress
+        Count the notebook's cells on stderr as they run.
 
     Returns
     -------
@@ -254,7 +257,11 @@ def build_report(
     else:
         notebook, parameters = COMPARISON_NOTEBOOK, {"series_ids": ids, **options}
     executed = execute_notebook(
-        notebooks_dir() / notebook, parameters, settings=settings, cell_timeout=cell_timeout
+        notebooks_dir() / notebook,
+        parameters,
+        settings=settings,
+        cell_timeout=cell_timeout,
+        progress=progress,
     )
     header = notebook_header(executed)
     page, figures = export_html(executed, header=header, show_code=show_code)
@@ -269,11 +276,19 @@ def build_corpus_report(
     settings: Settings | None = None,
     show_code: bool = False,
     cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+    progress: bool = False,
 ) -> Report:
     """Write the HTML report of the corpus at ``corpus_dir`` (the corpus explorer) to ``out``.
 
     The figures are aggregated in DuckDB in the kernel: the page holds no row per person. The
     write is atomic, as for :func:`build_report`.
+
+    Parameters
+    ----------
+    corpus_dir
+        A corpus folder (see :func:`credits_analysis.corpus.build`).
+    out, settings, show_code, cell_timeout, progress
+        As for :func:`build_report`.
 
     Returns
     -------
@@ -301,6 +316,7 @@ def build_corpus_report(
         {"corpus_dir": str(root)},
         settings=settings,
         cell_timeout=cell_timeout,
+        progress=progress,
     )
     header = notebook_header(executed)
     page, figures = export_html(executed, header=header, show_code=show_code)
@@ -334,8 +350,11 @@ def execute_notebook(
     *,
     settings: Settings | None = None,
     cell_timeout: float = DEFAULT_CELL_TIMEOUT,
+    progress: bool = False,
 ) -> nbformat.NotebookNode:
     """Run ``notebook`` with ``parameters`` injected after its ``parameters`` cell.
+
+    With ``progress``, a bar on stderr counts the cells as they run (papermill's own).
 
     The kernel is ipykernel in this interpreter (whatever ``python3`` kernelspec the user has
     installed elsewhere), so it imports the same ``credits_analysis``; nothing is written to
@@ -376,7 +395,7 @@ def execute_notebook(
             # down) is not the notebook's business; cell errors arrive as outputs regardless.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             on_cell_start=track,
-            progress_bar=False,
+            progress_bar=progress,
             log_output=False,
         )
     except papermill.PapermillExecutionError as exc:

@@ -70,3 +70,13 @@ def test_report_arguments_for_a_corpus_are_checked_first(
 def test_a_folder_that_is_no_corpus_is_refused_before_any_kernel(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is not a corpus"):
         build_corpus_report(tmp_path, tmp_path / "x.html")
+
+
+def test_a_report_can_count_its_cells_on_stderr(
+    corpus: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    build_corpus_report(corpus, tmp_path / "quiet.html")
+    assert "Executing" not in capfd.readouterr().err
+    build_corpus_report(corpus, tmp_path / "counted.html", progress=True)
+    err = capfd.readouterr().err
+    assert "Executing" in err and "cell/s" in err
