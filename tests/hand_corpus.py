@@ -22,7 +22,13 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
+from credits_analysis.schema import (
+    CAST_COLUMNS,
+    CREW_COLUMNS,
+    EPISODE_COLUMNS,
+    EPISODE_CREDIT_COLUMNS,
+    SEASON_COLUMNS,
+)
 
 GENDER = {"F": "female", "M": "male", "N": "not set", "X": "non-binary"}
 
@@ -121,6 +127,24 @@ CREATORS = pd.DataFrame(
     }
 )
 
+# Alpha S1 episode by episode: episode 1 (2019-12-29) co-directed by 101 (female) and 102
+# (male), episode 2 (2020-01-05, the same season in the next calendar year) by 102, and an
+# undated episode 3 by 101; a writer's credit is no directing.
+EPISODES = [
+    {"series_id": ALPHA, "season_number": 1, "episode_number": n, "air_date": aired}
+    for n, aired in ((1, pd.Timestamp("2019-12-29")), (2, pd.Timestamp("2020-01-05")), (3, pd.NaT))
+]
+EPISODE_CREDITS = [
+    {**_crew(ALPHA, 1, person, gender, dept, job, 1), "episode_number": n, "kind": "crew"}
+    for n, person, gender, dept, job in (
+        (1, 101, "F", "Directing", "Director"),
+        (1, 102, "M", "Directing", "Director"),
+        (2, 102, "M", "Directing", "Director"),
+        (3, 101, "F", "Directing", "Director"),
+        (2, 201, "F", "Writing", "Writer"),
+    )
+]
+
 
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with the corpus views over the hand-made tables."""
@@ -131,6 +155,14 @@ def connect() -> duckdb.DuckDBPyConnection:
         "seasons": _table(dict(SEASON_COLUMNS), SEASONS),
         "series": SERIES,
         "creators": CREATORS,
+        "episodes": _table(dict(EPISODE_COLUMNS), EPISODES),
+        "episode_credits": _table(
+            dict(EPISODE_CREDIT_COLUMNS),
+            [
+                {k: v for k, v in row.items() if k in EPISODE_CREDIT_COLUMNS}
+                for row in EPISODE_CREDITS
+            ],
+        ),
     }
     for name, frame in tables.items():
         connection.register(f"{name}_frame", frame)

@@ -165,3 +165,12 @@ def test_overview(con) -> None:
     # Cast people 301-307 and 311 (8), of whom 303, 307 and 311 are not set.
     assert facts["people in the cast"] == "8"
     assert facts['cast whose gender is "not set"'] == f"{3 / 8:.0%}"
+
+
+def test_directing_episode_by_episode_splits_a_season_across_its_air_years(con) -> None:
+    table = metrics.episode_directing(con, min_series=1)
+    assert table["year"].tolist() == [2019, 2020]
+    # 2019: the co-directed episode 1 counts for 101 and for 102; 2020: episode 2 by 102.
+    assert _counts(_row(table, "episode credits", year=2019)) == (1, 1, 0, 0)
+    assert _counts(_row(table, "episode credits", year=2020)) == (0, 1, 0, 0)
+    assert _row(table, "episode credits", year=2019)["share_female_known"] == 0.5

@@ -33,7 +33,7 @@ def test_the_corpus_report_frames_its_charts_with_the_corpus_header(
         for output in cell.get("outputs", [])
         if PLOTLY_MIMETYPE in output.get("data", {})
     ]
-    assert built.figures == len(figures) == 9
+    assert built.figures == len(figures) == 10
     page = built.path.read_text(encoding="utf-8")
     assert "This product uses the TMDB API" in page and "(TMDB id" not in page
     # Synthetic series are not on TMDB: no link to a page that does not exist.

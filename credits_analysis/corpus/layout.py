@@ -24,7 +24,14 @@ from types import MappingProxyType
 
 import pyarrow as pa
 
-from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS, empty_frame
+from credits_analysis.schema import (
+    CAST_COLUMNS,
+    CREW_COLUMNS,
+    EPISODE_COLUMNS,
+    EPISODE_CREDIT_COLUMNS,
+    SEASON_COLUMNS,
+    empty_frame,
+)
 
 __all__ = [
     "BUCKETS",
@@ -67,6 +74,8 @@ SCHEMAS: Mapping[str, pa.Schema] = MappingProxyType(
         "cast": _from_pandas(CAST_COLUMNS),
         "crew": _from_pandas(CREW_COLUMNS),
         "seasons": _from_pandas(SEASON_COLUMNS),
+        "episodes": _from_pandas(EPISODE_COLUMNS),
+        "episode_credits": _from_pandas(EPISODE_CREDIT_COLUMNS),
         "series": pa.schema(
             [
                 ("series_id", pa.int64()),
@@ -108,7 +117,7 @@ SCHEMAS: Mapping[str, pa.Schema] = MappingProxyType(
 )
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
 #: The tables of person-role rows, sorted by series and season within each file.
-DATA_TABLES: tuple[str, ...] = ("cast", "crew", "seasons")
+DATA_TABLES: tuple[str, ...] = ("cast", "crew", "seasons", "episodes", "episode_credits")
 
 #: One row per series a batch committed; a series' rows are those of its latest batch.
 MANIFEST_SCHEMA = pa.schema(

@@ -39,6 +39,7 @@ __all__ = [
     "cast_churn",
     "churn_by_series",
     "creator_share",
+    "episode_directing",
     "overview",
     "people_across_series",
     "representation",
@@ -257,6 +258,46 @@ def creator_share(
         ORDER BY {names}
     """
     return _with_shares(con.execute(sql).df(), keys, min_series)
+
+
+def episode_directing(
+    con: duckdb.DuckDBPyConnection, *, min_series: int = MIN_SERIES
+) -> pd.DataFrame:
+    """Gender shares of directing counted episode by episode, by the year each episode aired.
+
+    From the corpus's ``episodes`` and ``episode_credits`` (series fetched since seasons carry
+    their episodes): each Director credit of an episode counts once, so a co-directed episode
+    counts for each of its directors, as the DGA counts. Unlike :func:`representation`, a
+    season that straddles two years splits between them. Episodes without an air date and
+    Specials are in no year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`representation` by ``year``, with ``measure`` always
+        ``"episode credits"``; ``series`` counts the series with a dated episode that year.
+    """
+    sql = f"""
+        WITH dated AS (
+            SELECT series_id, season_number, episode_number,
+                   CAST(year(air_date) AS INTEGER) AS year
+            FROM episodes WHERE air_date IS NOT NULL AND season_number > 0
+        ),
+        groups AS (SELECT year, count(DISTINCT series_id) AS series FROM dated GROUP BY year),
+        credits AS (
+            SELECT d.year, c.gender
+            FROM episode_credits AS c
+            JOIN dated AS d USING (series_id, season_number, episode_number)
+            WHERE c.department = 'Directing' AND c.job = 'Director'
+        ),
+        counted AS (SELECT year, {_GENDER_COUNTS} FROM credits GROUP BY year)
+        SELECT g.year, 'episode credits' AS measure, g.series,
+               coalesce(female, 0) AS female, coalesce(male, 0) AS male,
+               coalesce(non_binary, 0) AS non_binary, coalesce(not_set, 0) AS not_set
+        FROM groups AS g LEFT JOIN counted USING (year)
+        ORDER BY g.year
+    """
+    return _with_shares(con.execute(sql).df(), ["year"], min_series)
 
 
 def top_networks(con: duckdb.DuckDBPyConnection, n: int = 6) -> pd.DataFrame:

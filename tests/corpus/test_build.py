@@ -13,7 +13,13 @@ import pytest
 from credits_analysis import corpus
 from credits_analysis.config import Settings
 from credits_analysis.errors import AuthError, ConfigError
-from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
+from credits_analysis.load import load_series
+from credits_analysis.schema import (
+    CAST_COLUMNS,
+    CREW_COLUMNS,
+    EPISODE_CREDIT_COLUMNS,
+    SEASON_COLUMNS,
+)
 from tests.corpus.served import serve
 from tests.fake_tmdb import FAST_RETRY, TOKEN, FakeTMDB, Fault, fake_settings
 
@@ -261,3 +267,30 @@ def test_a_second_build_on_the_same_folder_refuses_while_the_first_runs(
     assert sorted((p, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()) == before
     build(fake_tmdb, root, [7402], cache_dir)  # once it is released
     assert count(root, "series") == 2
+
+
+def test_episodes_and_their_credits_are_corpus_tables_like_in_memory(
+    fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path
+) -> None:
+    served = serve(fake_tmdb, [5401, 5402])
+    root = tmp_path / "corpus"
+    build(fake_tmdb, root, [5401, 5402], cache_dir)
+    loaded = {
+        i: load_series(i, settings=settings(cache_dir).with_overrides(offline=True))
+        for i in (5401, 5402)
+    }
+    episodes = sum(
+        len(season["episodes"])
+        for seasons in served.seasons.values()
+        for season in seasons.values()
+    )
+    assert count(root, "episodes") == episodes == sum(len(s.episodes) for s in loaded.values())
+    assert count(root, "episode_credits") == sum(len(s.episode_credits) for s in loaded.values())
+    with corpus.open(root) as connection:
+        columns = [row[0] for row in connection.sql('DESCRIBE "episode_credits"').fetchall()]
+        directed = connection.sql(
+            "SELECT count(*) FROM episode_credits WHERE job = 'Director'"
+        ).fetchall()[0][0]
+    assert columns == list(EPISODE_CREDIT_COLUMNS)
+    in_memory = sum(int((s.episode_credits["job"] == "Director").sum()) for s in loaded.values())
+    assert directed == in_memory > 0
