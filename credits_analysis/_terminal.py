@@ -8,8 +8,9 @@ overrides that make a line read differently from what it holds. :func:`printable
 from __future__ import annotations
 
 import re
+import sys
 
-__all__ = ["MESSAGE_LIMIT", "printable"]
+__all__ = ["MESSAGE_LIMIT", "printable", "say"]
 
 #: Characters of one printed message at most: enough for any message of the package (an offline
 #: miss lists its paths), far below a 5 MB error page echoed by a server.
@@ -41,3 +42,15 @@ def printable(text: object, *, limit: int = MESSAGE_LIMIT) -> str:
     if len(clean) <= limit:
         return clean
     return f"{clean[:limit]}... ({len(clean) - limit} more characters)"
+
+
+def say(text: object, *, err: bool = False, limit: int | None = MESSAGE_LIMIT) -> None:
+    """Print :func:`printable` ``text`` to stdout (or stderr); ``limit=None`` cuts nothing.
+
+    Every line a command prints goes through here: series names and server messages can hold
+    escape sequences.
+    """
+    print(
+        printable(text, limit=sys.maxsize if limit is None else limit),
+        file=sys.stderr if err else sys.stdout,
+    )

@@ -24,7 +24,7 @@ import pandas as pd
 
 from credits_analysis._files import writable_folder, write_all_atomically
 from credits_analysis._tables import CSV_FORMULA_PREFIX, table_bytes
-from credits_analysis._terminal import MESSAGE_LIMIT, printable
+from credits_analysis._terminal import printable, say
 from credits_analysis._version import __version__
 from credits_analysis.cache import RawCache
 from credits_analysis.cli_search import (
@@ -229,12 +229,12 @@ def _add_fetch(subparsers: argparse._SubParsersAction) -> None:
 
 def _fetch(args: argparse.Namespace, settings: Settings) -> int:
     series = load_from_args(args, settings)
-    _say(_title(series) + (" [synthetic]" if series.is_synthetic else ""))
+    say(_title(series) + (" [synthetic]" if series.is_synthetic else ""))
     cast = series.cast.groupby("season_number").size()
     crew = series.crew.groupby("season_number").size()
     for row in series.seasons.itertuples(index=False):
         n = row.season_number
-        _say(f"season {n}: {cast.get(n, 0)} cast roles, {crew.get(n, 0)} crew jobs ({row.source})")
+        say(f"season {n}: {cast.get(n, 0)} cast roles, {crew.get(n, 0)} crew jobs ({row.source})")
     return _report_failures(series)
 
 
@@ -285,10 +285,10 @@ def _tables(args: argparse.Namespace, settings: Settings) -> int:
         }
     )
     for path, frame in frames.items():
-        _say(f"{path}: {len(frame)} rows")
+        say(f"{path}: {len(frame)} rows")
     if not series.failures and failures.is_file():
         failures.unlink()  # from an earlier run: it would describe seasons that now loaded
-        _say(f"{failures}: removed, every season loaded this time")
+        say(f"{failures}: removed, every season loaded this time")
     return _report_failures(series)
 
 
@@ -339,22 +339,22 @@ def _cache(args: argparse.Namespace, settings: Settings) -> int:
                 "add --all to do that, or give a series id or a glob like 'tv/1399/season/*'"
             )
         removed = sum(cache.clear(pattern) for pattern in patterns)
-        _say(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.root}")
+        say(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.root}")
         return EXIT_OK
     entries = [entry for pattern in patterns for entry in cache.entries(pattern)]
-    _say(
+    say(
         f"{cache.root}: {len(entries)} entries matching {args.pattern or '*'!r}, "
         f"{cache.size_bytes() / 1e6:.1f} MB in all"
     )
     leftovers = len(list(cache.leftovers()))
     if leftovers:
-        _say(
+        say(
             f"{leftovers} file{'s' if leftovers != 1 else ''} of interrupted writes or damaged "
             "entries, never read; `credits-analysis cache clear --all` deletes them"
         )
     unreadable = len(list(cache.unreadable()))
     if unreadable:
-        _say(
+        say(
             f"{unreadable} file{'s' if unreadable != 1 else ''} that cannot be read (check their "
             "permissions and owner), neither used nor deleted"
         )
@@ -363,7 +363,7 @@ def _cache(args: argparse.Namespace, settings: Settings) -> int:
         age = entry.age(now).total_seconds() / 86400
         # A future date (a clock set wrong) makes the entry stale, never fresh forever.
         when = f"{age:.1f} days ago" if age >= 0 else "in the future: treated as stale"
-        _say(
+        say(
             f"{entry.api_path} {entry.language}  fetched {entry.fetched_at:%Y-%m-%d %H:%M} UTC "
             f"({when})  HTTP {entry.status}"
         )
@@ -468,12 +468,12 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
                 settings=settings,
                 progress=sys.stderr.isatty(),
             )
-    _say(built.path)
+    say(built.path)
     if args.images is not None:
         from credits_analysis.images import report_figures, write_images
 
         written = write_images(report_figures(built.notebook), args.images, browser=browser)
-        _say(f"{args.images}: {len(written)} images")
+        say(f"{args.images}: {len(written)} images")
     named = len(built.series) > 1
     return max((_report_failures(s, named=named) for s in built.series), default=EXIT_OK)
 
@@ -500,10 +500,10 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     with _kernel_traceback():
         built = build_demo_reports(out)
         for report in built:
-            _say(report.path)
+            say(report.path)
         # The synthetic corpus is built offline from generated data, like any corpus.
         corpus = demo_corpus(out / "demo-corpus")
-        _say(build_corpus_report(corpus, out / "demo-corpus.html", settings=settings).path)
+        say(build_corpus_report(corpus, out / "demo-corpus.html", settings=settings).path)
     return EXIT_OK
 
 
@@ -531,7 +531,7 @@ def _report_failures(series: SeriesCredits, *, named: bool = False) -> int:
     prefix = f"{_title(series)}: " if named else ""
     for reason, numbers in failures_by_reason(series.failures).items():
         first = series.failures[numbers[0]]
-        _say(
+        say(
             f"{prefix}{seasons_phrase(numbers, capital=not named)} not loaded: {reason}\n"
             f"  season {numbers[0]}: {type(first).__name__}: {_cli_words(_one_line(first))}",
             err=True,
@@ -556,15 +556,15 @@ def _series_not_found(exc: NotFoundError) -> ConfigError | None:
 
 
 def _fail(exc: BaseException) -> int:
-    _say(f"error: {_cli_words(_one_line(exc))}", err=True)
+    say(f"error: {_cli_words(_one_line(exc))}", err=True)
     return EXIT_ERROR
 
 
 def _crash(exc: Exception, *, verbose: bool) -> int:
     if verbose:
-        _say("".join(traceback.format_exception(exc)).rstrip("\n"), err=True, limit=None)
+        say("".join(traceback.format_exception(exc)).rstrip("\n"), err=True, limit=None)
     hint = "" if verbose else "; run with -v for the traceback"
-    _say(
+    say(
         f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (a bug in credits-analysis"
         f"{hint})",
         err=True,
@@ -594,16 +594,6 @@ def _cli_words(message: str) -> str:
     for python, cli in _PYTHON_TO_CLI:
         message = message.replace(python, cli)
     return message
-
-
-def _say(text: object, *, err: bool = False, limit: int | None = MESSAGE_LIMIT) -> None:
-    """Print ``text`` to stdout (or stderr) without anything a terminal would act on.
-
-    Every line the command prints goes through here: series names and server messages can hold
-    escape sequences (see :func:`credits_analysis._terminal.printable`).
-    """
-    shown = printable(text) if limit is not None else printable(text, limit=sys.maxsize)
-    print(shown, file=sys.stderr if err else sys.stdout)
 
 
 @contextmanager
@@ -638,7 +628,7 @@ def _kernel_traceback() -> Iterator[None]:
     try:
         yield
     except NotebookExecutionError as exc:
-        _say(exc.traceback, err=True, limit=None)
+        say(exc.traceback, err=True, limit=None)
         raise
 
 
@@ -654,7 +644,7 @@ def _warnings_as_lines() -> Iterator[None]:
         file: object = None,
         line: str | None = None,
     ) -> None:
-        _say(f"warning: {_cli_words(' '.join(str(message).split()))}", err=True)
+        say(f"warning: {_cli_words(' '.join(str(message).split()))}", err=True)
 
     with warnings.catch_warnings():
         warnings.simplefilter("default")

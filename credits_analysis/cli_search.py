@@ -9,10 +9,10 @@ resolved to, or lists the candidates when it names several series.
 from __future__ import annotations
 
 import argparse
-import sys
 
 import pandas as pd
 
+from credits_analysis._terminal import say
 from credits_analysis.config import Settings
 from credits_analysis.errors import AmbiguousSeriesError, InvalidQueryError
 from credits_analysis.resolve import parse_reference, resolve_series
@@ -68,8 +68,8 @@ def resolve_argument(
         shown = exc.candidates
         total = f"{exc.total}{' or more' if exc.more else ''}"
         first_few = f"; the first {len(shown)}" if exc.total > len(shown) else ""
-        print(f'"{exc.query}" matches {total} series{first_few}:', file=sys.stderr)
-        print(_table(shown, indent="  "), file=sys.stderr)
+        say(f'"{exc.query}" matches {total} series{first_few}:', err=True)
+        say(_table(shown, indent="  "), err=True, limit=None)
         first = shown.iloc[0]
         raise InvalidQueryError(
             f'"{exc.query}" names several series: pick one by its TMDB id or slug, e.g. '
@@ -77,7 +77,7 @@ def resolve_argument(
             f"{first['series_id']}-{slug(str(first['name']))})"
         ) from exc
     if resolved.name is not None:
-        print(resolved.message(), file=sys.stderr)
+        say(resolved.message(), err=True)
     return resolved.series_id
 
 
@@ -179,10 +179,10 @@ def _discover(args: argparse.Namespace, settings: Settings) -> int:
 
 def _print(found: pd.DataFrame, file_format: str) -> int:
     if found.empty:
-        print("no series found", file=sys.stderr)
+        say("no series found", err=True)
     if file_format == "table":
         if not found.empty:
-            print(_table(found))
+            say(_table(found), limit=None)
         return 0
     dated = found.assign(first_air_date=found["first_air_date"].dt.strftime("%Y-%m-%d"))
     if file_format == "csv":

@@ -249,3 +249,15 @@ def test_a_bad_query_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith("error: the series name is 2,000 characters long")
     assert done.stderr.count("\n") == 1
+
+
+def test_names_from_tmdb_are_printed_without_terminal_controls(
+    online: FakeTMDB, capsys: pytest.CaptureFixture[str]
+) -> None:
+    online.add_listed(2, name="Evil\x1b]0;owned\x07 \u202eShow", network=1, start_id=990_000)
+    status, out, err = run(capsys, "search", "Evil")
+    assert status == 0 and "owned" not in out and "Evil" in out
+    assert not {"\x1b", "\x07", "\u202e"} & set(out)
+    # The ambiguity listing on stderr goes through the same filter.
+    status, out, err = run(capsys, "fetch", "Evil Show 1x")
+    assert not {"\x1b", "\x07", "\u202e"} & set(out + err)

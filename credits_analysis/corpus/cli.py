@@ -14,6 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from credits_analysis._files import write_atomically
+from credits_analysis._terminal import say
 from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.corpus import query
 from credits_analysis.corpus.build import BuildResult, build
@@ -171,7 +172,10 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
     data = _render(table, args.format)
     if args.out is not None:
         write_atomically(args.out, data)
-        print(f"{args.out}: {table.num_rows} rows", file=sys.stderr)
+        say(f"{args.out}: {table.num_rows} rows", err=True)
+    elif args.format == "table":
+        # Names come from TMDB: shown on a terminal, never acted on by it.
+        say(data.decode("utf-8").rstrip("\n"), limit=None)
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0
@@ -180,25 +184,25 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
 def _status(args: argparse.Namespace, settings: Settings) -> int:
     s = status(args.dir, settings=settings)
     built = f"{s.last_build:%Y-%m-%d %H:%M} UTC" if s.last_build else "never finished"
-    print(f"{s.path} ({s.language}), last build {built}")
-    print(f"series: {s.done} done, {s.failed} failed, {s.stale} past their time-to-live")
+    say(f"{s.path} ({s.language}), last build {built}")
+    say(f"series: {s.done} done, {s.failed} failed, {s.stale} past their time-to-live")
     for table, rows in s.rows.items():
-        print(f"  {table:<9} {rows:>12,} rows")
-    print(f"on disk: {s.bytes_on_disk / 1e6:.1f} MB")
+        say(f"  {table:<9} {rows:>12,} rows")
+    say(f"on disk: {s.bytes_on_disk / 1e6:.1f} MB")
     if s.oldest_fetch is not None:
         age = (datetime.now(UTC) - s.oldest_fetch).days
-        print(f"oldest fetch: {s.oldest_fetch:%Y-%m-%d} ({age} days ago)")
+        say(f"oldest fetch: {s.oldest_fetch:%Y-%m-%d} ({age} days ago)")
     if s.expired:
-        print(
+        say(
             f"warning: {s.expired} series were fetched more than {MAX_CACHE_AGE.days} days ago "
             "(TMDB's six-month limit) and are no longer shown; run `corpus refresh`",
-            file=sys.stderr,
+            err=True,
         )
     if s.expiring:
-        print(
+        say(
             f"warning: {s.expiring} series reach TMDB's six-month limit within "
             f"{EXPIRY_WARNING.days} days; run `corpus refresh` to keep them",
-            file=sys.stderr,
+            err=True,
         )
     return 0
 
@@ -206,16 +210,16 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 def _summary(result: BuildResult, skipped: str) -> int:
     from credits_analysis.cli import EXIT_OK, EXIT_PARTIAL
 
-    print(
+    say(
         f"{result.path}: {len(result.loaded)} series loaded"
         f" ({result.partial} with failed seasons), {len(result.failed)} failed, "
         f"{result.skipped} {skipped}; {result.requests} requests in {result.seconds:.1f} s"
     )
     if result.failed or result.partial:
-        print(
+        say(
             "some series or seasons failed: see `credits-analysis corpus sql "
             f'{result.path} "SELECT * FROM failures"`',
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_PARTIAL
     return EXIT_OK

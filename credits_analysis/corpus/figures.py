@@ -8,13 +8,12 @@ since plotly renders markup in labels and hovers.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from credits_analysis._figures import text
 from credits_analysis.charts import GENDER_COLORS
 from credits_analysis.corpus.metrics import PERIOD_YEARS
 
@@ -139,7 +138,7 @@ def share_heatmap(
         go.Heatmap(
             z=grid.to_numpy(dtype="float64"),
             x=columns,
-            y=[html.escape(str(name)) for name in grid.index],
+            y=[text(name) for name in grid.index],
             zmin=0,
             zmax=1,
             colorscale=_SEQUENTIAL,
@@ -174,7 +173,7 @@ def churn_box(churn: pd.DataFrame, *, by: str = "type") -> go.Figure:
     fig = go.Figure()
     groups = churn.assign(group=churn[by].fillna("(none)"))
     for group, rows in groups.groupby("group", sort=True):
-        label = f"{html.escape(str(group))} (n={len(rows)})"
+        label = f"{text(group)} (n={len(rows)})"
         fig.add_trace(
             go.Box(
                 x=rows["churn"],
@@ -182,7 +181,7 @@ def churn_box(churn: pd.DataFrame, *, by: str = "type") -> go.Figure:
                 boxpoints="all" if len(rows) < 8 else "outliers",
                 marker={"color": _NOT_SET},
                 line={"color": "#444444"},
-                text=[html.escape(str(name)) for name in rows["name"]],
+                text=[text(name) for name in rows["name"]],
                 hovertemplate="%{text}: %{x:.0%} of regulars did not return<extra></extra>",
                 orientation="h",
             )
