@@ -71,6 +71,20 @@ def test_reader_tables_keep_denominators_and_escape_names(con) -> None:
     assert "href" not in unlinked
 
 
+def test_churn_table_shows_percentages_and_flags_small_groups(con) -> None:
+    churn = metrics.churn_by_group(con, by=["network"], min_series=2)
+    html = tables.churn_table(churn).to_html()
+    # HBO: 3 regulars, 1 not back: 33% pooled and at every quartile of its one pair.
+    assert "Not back, %" in html and ">HBO<" in html and ">33<" in html
+    assert "few series" in html
+    con.execute(
+        "CREATE OR REPLACE VIEW series AS SELECT series_id, name, type, first_air_date, "
+        "['<b>x</b>'] AS networks, origin_country, genres FROM series_frame"
+    )
+    hostile = tables.churn_table(metrics.churn_by_group(con, by=["network"])).to_html()
+    assert "<b>x</b>" not in hostile and "&lt;b&gt;x&lt;/b&gt;" in hostile
+
+
 def test_coverage_note_names_the_years_over_the_threshold(con) -> None:
     shares = metrics.representation(con, "directing")
     note = tables.coverage_note(shares, role="directing", threshold=0.5)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from itertools import pairwise
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -174,3 +176,102 @@ def test_directing_episode_by_episode_splits_a_season_across_its_air_years(con) 
     assert _counts(_row(table, "episode credits", year=2019)) == (1, 1, 0, 0)
     assert _counts(_row(table, "episode credits", year=2020)) == (0, 1, 0, 0)
     assert _row(table, "episode credits", year=2019)["share_female_known"] == 0.5
+
+
+def test_churn_by_group_of_the_hand_corpus(con) -> None:
+    table = metrics.churn_by_group(con, by=["network"], min_series=1)
+    # Alpha (HBO) has the one season pair: 3 regulars in S1, 2 of them back in S2.
+    assert table["network"].tolist() == ["HBO"]
+    row = table.iloc[0]
+    assert (row["series"], row["season_pairs"], row["regulars"], row["returning"]) == (1, 1, 3, 2)
+    for column in ("churn", "mean", "p25", "median", "p75"):
+        assert row[column] == pytest.approx(1 / 3)
+    by_year = metrics.churn_by_group(con, by=["year"])
+    assert by_year["year"].tolist() == [2019] and bool(by_year.loc[0, "small_sample"])
+
+
+def _reference_pairs(cast: pd.DataFrame, seasons: pd.DataFrame) -> pd.DataFrame:
+    """cast_churn worked out by plain Python: dicts and sets, season pair by season pair."""
+    episodes = {
+        (s, n): e
+        for s, n, e in seasons[["series_id", "season_number", "episode_count"]].itertuples(
+            index=False
+        )
+    }
+    credits: dict[int, dict[int, dict[int, int | None]]] = {}
+    for s, n, p, e in cast.itertuples(index=False):
+        if n <= 0:
+            continue
+        season = credits.setdefault(s, {}).setdefault(n, {})
+        known = season.get(p)
+        e = None if pd.isna(e) else int(e)
+        season[p] = e if known is None else (known if e is None else max(known, e))
+    rows = []
+    for s in sorted(credits):
+        numbers = sorted(credits[s])
+        for now, following in pairwise(numbers):
+            total = episodes.get((s, now))
+            if total is None or pd.isna(total) or total <= 0:
+                continue
+            regulars = {p for p, e in credits[s][now].items() if e is not None and e >= 0.5 * total}
+            if regulars:
+                back = len(regulars & credits[s][following].keys())
+                rows.append((s, now, following, len(regulars), back))
+    return pd.DataFrame(
+        rows, columns=["series_id", "season_number", "next_season", "regulars", "returning"]
+    )
+
+
+def _awkward_corpus(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cast and seasons with what real series have: gaps in season numbers, seasons numbered
+    by year, 140 credited seasons (more than one 63-season chunk), Specials, people in two
+    roles, unknown episode counts, seasons missing from the seasons table or with 0 episodes."""
+    rng = np.random.default_rng(seed)
+    cast, seasons = [], []
+    shapes = {
+        1: list(range(1, 141)),  # a long-running soap
+        2: [1, 2, 5, 6, 9],  # gaps
+        3: [0, 1, 2, 3],  # Specials
+        4: list(range(1990, 2021)),  # seasons named by year
+        5: sorted(rng.choice(np.arange(1, 400), size=90, replace=False).tolist()),
+        6: [1],  # a single season: no pair
+        7: list(range(60, 70)),  # numbers past 63, but only ten seasons
+        8: list(range(1, 131, 2)),  # 65 seasons, every other number
+    }
+    for series, numbers in shapes.items():
+        regulars = list(range(series * 1000, series * 1000 + 8))
+        for number in numbers:
+            total = int(rng.integers(1, 13))
+            roll = rng.random()
+            if roll < 0.9:
+                seasons.append((series, number, total))
+            elif roll < 0.95:
+                seasons.append((series, number, 0))
+            # else: no seasons row at all
+            people = [p for p in regulars if rng.random() < 0.8]
+            people += rng.integers(series * 1000 + 100, series * 1000 + 160, size=6).tolist()
+            for person in people:
+                count = None if rng.random() < 0.05 else int(rng.integers(1, total + 1))
+                cast.append((series, number, person, count))
+                if rng.random() < 0.1:  # a second role
+                    cast.append((series, number, person, int(rng.integers(1, total + 1))))
+    return (
+        pd.DataFrame(
+            cast, columns=["series_id", "season_number", "person_id", "episode_count"]
+        ).astype({"episode_count": "Int64"}),
+        pd.DataFrame(seasons, columns=["series_id", "season_number", "episode_count"]),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_cast_churn_matches_a_plain_count_on_awkward_series(seed: int) -> None:
+    cast, seasons = _awkward_corpus(seed)
+    with duckdb.connect() as connection:
+        connection.register("cast_frame", cast)
+        connection.register("seasons_frame", seasons)
+        connection.execute('CREATE VIEW "cast" AS SELECT * FROM cast_frame')
+        connection.execute("CREATE VIEW seasons AS SELECT * FROM seasons_frame")
+        pairs = metrics.cast_churn(connection).drop(columns="returning_share")
+    expected = _reference_pairs(cast, seasons)
+    assert len(expected) > 250 and set(expected["series_id"]) >= {1, 4, 5, 8}
+    pd.testing.assert_frame_equal(pairs, expected, check_dtype=False)

@@ -9,7 +9,7 @@ from pandas.io.formats.style import Styler
 
 from credits_analysis.describe import Note, table
 
-__all__ = ["churn_extremes", "coverage_note", "people_table", "shares_table"]
+__all__ = ["churn_extremes", "churn_table", "coverage_note", "people_table", "shares_table"]
 
 _TMDB_SERIES = "https://www.themoviedb.org/tv/{series_id}"
 
@@ -82,6 +82,33 @@ def churn_extremes(churn: pd.DataFrame, *, n: int = 5, link: bool = True) -> Sty
             lambda text: html.escape(str(text)) if pd.notna(text) else "-",
             subset=["Churn", "Type", "Genre"],
         )
+    )
+
+
+def churn_table(churn: pd.DataFrame, *, key: str = "network") -> Styler:
+    """One row per group of :func:`~credits_analysis.corpus.metrics.churn_by_group`.
+
+    Churn is in percent: the pooled share of regulars not back, then the quartiles of the
+    season pairs' churn; groups flagged ``small_sample`` say so in a column of their own.
+    """
+    rows = churn.copy()
+    for column in ("churn", "p25", "median", "p75"):
+        rows[column] = rows[column] * 100
+    rows["note"] = rows["small_sample"].map({True: "few series", False: ""}).astype("string")
+    return table(
+        rows,
+        columns={
+            key: key.capitalize(),
+            "series": "Series",
+            "season_pairs": "Season pairs",
+            "regulars": "Regulars",
+            "churn": "Not back, %",
+            "p25": "Pairs: 25th pct, %",
+            "median": "Median, %",
+            "p75": "75th pct, %",
+            "note": "Note",
+        },
+        precision=0,
     )
 
 
