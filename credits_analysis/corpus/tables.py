@@ -19,12 +19,9 @@ def shares_table(shares: pd.DataFrame, *, key: str = "year", measure: str = "epi
 
     Shares are percentages; groups flagged ``small_sample`` say so in a column of their own.
     """
-    rows = shares[shares["measure"] == measure].copy()
-    for column in ("share_female_known", "share_female", "share_not_set"):
-        rows[column] = rows[column] * 100
-    rows["note"] = rows["small_sample"].map({True: "few series", False: ""}).astype("string")
+    shown = ("share_female_known", "share_female", "share_not_set")
     return table(
-        rows,
+        _for_reading(shares[shares["measure"] == measure], shown),
         columns={
             key: key.capitalize(),
             "series": "Series",
@@ -91,12 +88,8 @@ def churn_table(churn: pd.DataFrame, *, key: str = "network") -> Styler:
     Churn is in percent: the pooled share of regulars not back, then the quartiles of the
     season pairs' churn; groups flagged ``small_sample`` say so in a column of their own.
     """
-    rows = churn.copy()
-    for column in ("churn", "p25", "median", "p75"):
-        rows[column] = rows[column] * 100
-    rows["note"] = rows["small_sample"].map({True: "few series", False: ""}).astype("string")
     return table(
-        rows,
+        _for_reading(churn, ("churn", "p25", "median", "p75")),
         columns={
             key: key.capitalize(),
             "series": "Series",
@@ -158,3 +151,12 @@ def coverage_note(shares: pd.DataFrame, *, role: str, threshold: float) -> Note:
         "gender on TMDB: shares for those years describe only part of the people credited."
     )
     return Note((sentence,), (caveat,))
+
+
+def _for_reading(rows: pd.DataFrame, shares: tuple[str, ...]) -> pd.DataFrame:
+    """A copy with ``shares`` in percent and the ``small_sample`` flag said in a ``note``."""
+    shown = rows.copy()
+    for column in shares:
+        shown[column] = shown[column] * 100
+    shown["note"] = shown["small_sample"].map({True: "few series", False: ""}).astype("string")
+    return shown
