@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,7 +45,13 @@ import platformdirs
 from credits_analysis._resources import checkout_root
 from credits_analysis.errors import ConfigError
 
-__all__ = ["DEFAULT_BASE_URL", "LANGUAGE_PATTERN", "MAX_CACHE_AGE", "Settings"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ENVIRONMENT_VARIABLES",
+    "LANGUAGE_PATTERN",
+    "MAX_CACHE_AGE",
+    "Settings",
+]
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 #: TMDB's terms, as cited by third parties, allow caching its content for at most six months.
@@ -56,6 +63,26 @@ _TOKEN_CHARACTERS = re.compile(r"[!-~]+")
 #: ISO 639-1 with an optional ISO 3166-1 region, as TMDB takes them: "en", "en-US", "pt-BR".
 #: Checked because the language is part of cache file names.
 LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,3})?")
+#: The environment variable each setting is read from (:meth:`Settings.from_env`).
+ENVIRONMENT_VARIABLES: Mapping[str, str] = MappingProxyType(
+    {
+        "token": "TMDB_API_TOKEN",
+        "base_url": "TMDB_API_BASE_URL",
+        "language": "CREDITS_ANALYSIS_LANGUAGE",
+        "cache_dir": "CREDITS_ANALYSIS_CACHE_DIR",
+        "offline": "CREDITS_ANALYSIS_OFFLINE",
+        "requests_per_second": "CREDITS_ANALYSIS_RATE_LIMIT",
+        "max_connections": "CREDITS_ANALYSIS_MAX_CONNECTIONS",
+        "timeout": "CREDITS_ANALYSIS_TIMEOUT",
+        "max_retries": "CREDITS_ANALYSIS_MAX_RETRIES",
+        "ttl_ongoing": "CREDITS_ANALYSIS_TTL_ONGOING_HOURS",
+        "ttl_ended": "CREDITS_ANALYSIS_TTL_ENDED_DAYS",
+        "max_response_mb": "CREDITS_ANALYSIS_MAX_RESPONSE_MB",
+        "request_deadline": "CREDITS_ANALYSIS_REQUEST_DEADLINE",
+        "max_retry_time": "CREDITS_ANALYSIS_MAX_RETRY_TIME",
+    }
+)
+_TTL_UNITS = {"ttl_ongoing": timedelta(hours=1), "ttl_ended": timedelta(days=1)}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -133,26 +160,8 @@ class Settings:
         """
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
-        parsers: dict[str, tuple[str, Any]] = {
-            "token": ("TMDB_API_TOKEN", str.strip),
-            "base_url": ("TMDB_API_BASE_URL", str.strip),
-            "language": ("CREDITS_ANALYSIS_LANGUAGE", str.strip),
-            "cache_dir": ("CREDITS_ANALYSIS_CACHE_DIR", str),  # checked as a path, unparsed
-            "offline": ("CREDITS_ANALYSIS_OFFLINE", _parse_bool),
-            "requests_per_second": ("CREDITS_ANALYSIS_RATE_LIMIT", float),
-            "max_connections": ("CREDITS_ANALYSIS_MAX_CONNECTIONS", int),
-            "timeout": ("CREDITS_ANALYSIS_TIMEOUT", float),
-            "max_retries": ("CREDITS_ANALYSIS_MAX_RETRIES", int),
-            "ttl_ongoing": (
-                "CREDITS_ANALYSIS_TTL_ONGOING_HOURS",
-                lambda v: timedelta(hours=float(v)),
-            ),
-            "ttl_ended": ("CREDITS_ANALYSIS_TTL_ENDED_DAYS", lambda v: timedelta(days=float(v))),
-            "max_response_mb": ("CREDITS_ANALYSIS_MAX_RESPONSE_MB", float),
-            "request_deadline": ("CREDITS_ANALYSIS_REQUEST_DEADLINE", float),
-            "max_retry_time": ("CREDITS_ANALYSIS_MAX_RETRY_TIME", float),
-        }
-        for name, (variable, parse) in parsers.items():
+        for name, variable in ENVIRONMENT_VARIABLES.items():
+            parse = _PARSERS[name]
             raw = env.get(variable)
             if raw is None or (name == "token" and not raw.strip()):
                 continue
@@ -163,6 +172,25 @@ class Settings:
                 raise ConfigError(f"{variable}={raw!r} is not valid: {exc}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def to_env(self) -> dict[str, str]:
+        """The variables :meth:`from_env` reads these settings back from (unset ones left out).
+
+        Holds the token when it is set: give it to a child process, never print it.
+        """
+        env: dict[str, str] = {}
+        for name, variable in ENVIRONMENT_VARIABLES.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name in _TTL_UNITS:
+                value = repr(value / _TTL_UNITS[name])
+            elif isinstance(value, bool):
+                value = "1" if value else "0"
+            elif isinstance(value, float):
+                value = repr(value)
+            env[variable] = str(value)
+        return env
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with the non-None ``overrides`` applied."""
@@ -225,3 +253,24 @@ def _parse_bool(raw: str) -> bool:
     if value in _FALSE:
         return False
     raise ValueError("expected 1/0, true/false, yes/no or on/off")
+
+
+# How each variable's text becomes its setting (the reverse of Settings.to_env).
+_PARSERS: Mapping[str, Any] = MappingProxyType(
+    {
+        "token": str.strip,
+        "base_url": str.strip,
+        "language": str.strip,
+        "cache_dir": str,  # checked as a path, unparsed
+        "offline": _parse_bool,
+        "requests_per_second": float,
+        "max_connections": int,
+        "timeout": float,
+        "max_retries": int,
+        "ttl_ongoing": lambda v: timedelta(hours=float(v)),
+        "ttl_ended": lambda v: timedelta(days=float(v)),
+        "max_response_mb": float,
+        "request_deadline": float,
+        "max_retry_time": float,
+    }
+)

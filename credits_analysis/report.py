@@ -34,7 +34,6 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,7 +52,7 @@ from traitlets import default
 from credits_analysis._bundled import DEMO_LANGUAGE, DEMO_SERIES_IDS
 from credits_analysis._files import write_atomically
 from credits_analysis._resources import notebooks_dir
-from credits_analysis.config import Settings
+from credits_analysis.config import ENVIRONMENT_VARIABLES, Settings
 from credits_analysis.errors import ConfigError, CreditsAnalysisError
 from credits_analysis.load import SeriesCredits, load_series
 from credits_analysis.report_header import (
@@ -110,21 +109,6 @@ _KERNEL_NAME = "python3"
 _DEFAULT_FIGURE_HEIGHT = 525
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 _TAG = re.compile(r"<[^>]*>")
-# What the settings are read from (config.Settings.from_env); the kernel gets exactly these.
-_SETTING_VARIABLES = {
-    "token": "TMDB_API_TOKEN",
-    "base_url": "TMDB_API_BASE_URL",
-    "language": "CREDITS_ANALYSIS_LANGUAGE",
-    "cache_dir": "CREDITS_ANALYSIS_CACHE_DIR",
-    "offline": "CREDITS_ANALYSIS_OFFLINE",
-    "requests_per_second": "CREDITS_ANALYSIS_RATE_LIMIT",
-    "max_connections": "CREDITS_ANALYSIS_MAX_CONNECTIONS",
-    "timeout": "CREDITS_ANALYSIS_TIMEOUT",
-    "max_retries": "CREDITS_ANALYSIS_MAX_RETRIES",
-    "ttl_ongoing": "CREDITS_ANALYSIS_TTL_ONGOING_HOURS",
-    "ttl_ended": "CREDITS_ANALYSIS_TTL_ENDED_DAYS",
-}
-_TTL_UNITS = {"ttl_ongoing": timedelta(hours=1), "ttl_ended": timedelta(days=1)}
 _HTML_SUFFIXES = (".html", ".htm")
 
 
@@ -480,21 +464,8 @@ def kernel_environment(settings: Settings) -> dict[str, str]:
 
     :meth:`Settings.from_env` reads ``settings`` back from it (the token as well, when set).
     """
-    environment = {
-        name: value for name, value in os.environ.items() if name not in _SETTING_VARIABLES.values()
-    }
-    for name, variable in _SETTING_VARIABLES.items():
-        value = getattr(settings, name)
-        if value is None:
-            continue
-        if name in _TTL_UNITS:
-            value = repr(value / _TTL_UNITS[name])
-        elif isinstance(value, bool):
-            value = "1" if value else "0"
-        elif isinstance(value, float):
-            value = repr(value)
-        environment[variable] = str(value)
-    return environment
+    ours = set(ENVIRONMENT_VARIABLES.values())
+    return {k: v for k, v in os.environ.items() if k not in ours} | settings.to_env()
 
 
 class _InterpreterKernelManager(AsyncKernelManager):

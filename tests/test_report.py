@@ -728,3 +728,11 @@ def test_the_header_comes_from_the_load_the_figures_use(
     for text in (page, nbformat.writes(built.notebook)):
         assert FAKE_TOKEN not in text
         assert str(season_one_only) not in text
+
+
+def test_every_setting_reaches_the_kernel_including_the_limits() -> None:
+    # The response size, request deadline and retry time once missed the kernel's variables.
+    settings = Settings(
+        token=FAKE_TOKEN, max_response_mb=1.5, request_deadline=5.0, max_retry_time=30.0
+    )
+    assert Settings.from_env(kernel_environment(settings)) == settings
