@@ -43,13 +43,13 @@ from __future__ import annotations
 import functools
 import inspect
 import typing
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from credits_analysis._text import fold_name
 from credits_analysis.schema import GENDER_CATEGORIES, GENDER_DTYPE, STRING
 from credits_analysis.wording import SPECIALS_SEASON
 
@@ -77,21 +77,6 @@ __all__ = [
 SPECIALS = SPECIALS_SEASON
 _ROLE_SEPARATOR = " / "
 _Analysis = TypeVar("_Analysis", bound=Callable[..., pd.DataFrame])
-# Letters that carry no combining accent in Unicode's decomposition, spelled as a reader
-# searching in plain ASCII would type them.
-_ASCII_LETTERS = str.maketrans(
-    {
-        "ø": "o",
-        "đ": "d",
-        "ð": "d",
-        "ł": "l",
-        "ħ": "h",
-        "\u0131": "i",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "th",
-    }
-)
 
 
 def _each_series(function: _Analysis) -> _Analysis:
@@ -675,17 +660,6 @@ def crew_headcount(crew: pd.DataFrame, *, include_specials: bool = False) -> pd.
         .reset_index()
         .astype({"season_number": "int64", "department": STRING})
     )
-
-
-def fold_name(text: str) -> str:
-    """``text`` as a name search compares it: case-folded, accents removed, spaces collapsed.
-
-    ``fold_name("Loïc  LEFÈVRE") == "loic lefevre"``; letters Unicode does not decompose are
-    spelled as in plain ASCII (ø o, ł l, æ ae, œ oe, ß ss, ...).
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.translate(_ASCII_LETTERS).split())
 
 
 def find_people(frame: pd.DataFrame, query: str) -> pd.DataFrame:

@@ -15,8 +15,8 @@ import pandas as pd
 from credits_analysis._terminal import say
 from credits_analysis.config import Settings
 from credits_analysis.errors import AmbiguousSeriesError, InvalidQueryError
-from credits_analysis.resolve import parse_reference, resolve_series
-from credits_analysis.search import SORT_KEYS, discover_series, search_series, slug
+from credits_analysis.resolve import parse_reference, reference_example, resolve_series
+from credits_analysis.search import SORT_KEYS, discover_series, search_series
 
 __all__ = ["REFERENCE_HELP", "add_discover", "add_search", "resolve_argument", "series_reference"]
 
@@ -74,7 +74,7 @@ def resolve_argument(
         raise InvalidQueryError(
             f'"{exc.query}" names several series: pick one by its TMDB id or slug, e.g. '
             f"credits-analysis {command} {first['series_id']} (or "
-            f"{first['series_id']}-{slug(str(first['name']))})"
+            f"{reference_example(first)})"
         ) from exc
     if resolved.name is not None:
         say(resolved.message(), err=True)

@@ -196,6 +196,14 @@ class Settings:
         """Return a copy with the non-None ``overrides`` applied."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
+    def fetch_blocked(self) -> str | None:
+        """Why TMDB cannot be asked with these settings, in words; None when it can."""
+        if self.offline:
+            return "offline mode is on"
+        if not self.token:
+            return "no TMDB_API_TOKEN is set"
+        return None
+
     def authorization(self) -> str:
         """Return the ``Authorization`` header value.
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import shutil
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,8 +31,14 @@ from kaleido.errors import (
 )
 
 from credits_analysis._files import write_all_atomically
+from credits_analysis._text import slugify
 from credits_analysis.errors import ConfigError, CreditsAnalysisError
-from credits_analysis.report import NOTEBOOK_ONLY_TAG, PLOTLY_MIMETYPE
+from credits_analysis.report import (
+    DEFAULT_FIGURE_HEIGHT,
+    NOTEBOOK_ONLY_TAG,
+    PLOTLY_MIMETYPE,
+    figure_title,
+)
 
 __all__ = [
     "BROWSER_NAMES",
@@ -54,7 +58,6 @@ IMAGE_FORMATS = ("png", "svg")
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 # Figures that leave their size to the page get the report's width and plotly's notebook height.
 _DEFAULT_WIDTH = 1000
-_DEFAULT_HEIGHT = 525
 # Seconds for the browser to start, and for each image to render once it has.
 _START_TIMEOUT = 60.0
 _IMAGE_TIMEOUT = 60.0
@@ -120,16 +123,6 @@ def check_output(out_dir: Path | str) -> Path:
     return find_browser()
 
 
-def slugify(text: str) -> str:
-    """``text`` as a file name: ASCII lower case, words joined by ``-`` (empty if no word).
-
-    >>> slugify("Gender split: Crew (Directing & Writing)")
-    'gender-split-crew-directing-writing'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def report_figures(notebook: nbformat.NotebookNode) -> dict[str, dict[str, Any]]:
     """The plotly figures a report shows, in order, named after their cells.
 
@@ -156,7 +149,7 @@ def report_figures(notebook: nbformat.NotebookNode) -> dict[str, dict[str, Any]]
             figure = output.get("data", {}).get(PLOTLY_MIMETYPE)
             if figure is None:
                 continue
-            stem = slugify(cell.get("id", "")) or slugify(_title(figure)) or "figure"
+            stem = slugify(cell.get("id", "")) or slugify(figure_title(figure)) or "figure"
             name, number = stem, 1
             while name in figures:
                 number += 1
@@ -265,11 +258,5 @@ def _size(figure: Mapping[str, Any]) -> dict[str, int]:
     layout = figure.get("layout", {})
     return {
         "width": layout.get("width") or _DEFAULT_WIDTH,
-        "height": layout.get("height") or _DEFAULT_HEIGHT,
+        "height": layout.get("height") or DEFAULT_FIGURE_HEIGHT,
     }
-
-
-def _title(figure: Mapping[str, Any]) -> str:
-    title = figure.get("layout", {}).get("title", {})
-    text = title.get("text", "") if isinstance(title, Mapping) else str(title)
-    return re.sub(r"<[^>]*>", " ", text or "")

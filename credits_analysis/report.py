@@ -66,6 +66,7 @@ __all__ = [
     "COMPARISON_NOTEBOOK",
     "CORPUS_NOTEBOOK",
     "DEFAULT_CELL_TIMEOUT",
+    "DEFAULT_FIGURE_HEIGHT",
     "EXPLORER_NOTEBOOK",
     "HEADER_MIMETYPE",
     "MAX_COMPARED",
@@ -81,6 +82,7 @@ __all__ = [
     "build_report",
     "execute_notebook",
     "export_html",
+    "figure_title",
     "kernel_environment",
     "notebook_header",
 ]
@@ -105,8 +107,8 @@ _TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _TEMPLATE_NAME = "credits_report"
 _SCRIPT = _TEMPLATES_DIR / _TEMPLATE_NAME / "report.js"
 _KERNEL_NAME = "python3"
-# plotly's own notebook renderer uses this height for figures that do not set one.
-_DEFAULT_FIGURE_HEIGHT = 525
+#: plotly's own notebook renderer uses this height for figures that do not set one.
+DEFAULT_FIGURE_HEIGHT = 525
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 _TAG = re.compile(r"<[^>]*>")
 _HTML_SUFFIXES = (".html", ".htm")
@@ -240,17 +242,16 @@ def build_report(
         notebook, parameters = EXPLORER_NOTEBOOK, {"series_id": ids[0], **options}
     else:
         notebook, parameters = COMPARISON_NOTEBOOK, {"series_ids": ids, **options}
-    executed = execute_notebook(
-        notebooks_dir() / notebook,
+    return _run_and_write(
+        notebook,
         parameters,
+        out,
+        loaded,
         settings=settings,
+        show_code=show_code,
         cell_timeout=cell_timeout,
         progress=progress,
     )
-    header = notebook_header(executed)
-    page, figures = export_html(executed, header=header, show_code=show_code)
-    write_atomically(out, page.encode("utf-8"))
-    return Report(path=out, series=loaded, header=header, figures=figures, notebook=executed)
 
 
 def build_corpus_report(
@@ -295,9 +296,33 @@ def build_corpus_report(
             f"{corpus_dir} is not a corpus (no corpus.json): build one with "
             "`credits-analysis corpus build DIR ...`"
         )
-    executed = execute_notebook(
-        notebooks_dir() / CORPUS_NOTEBOOK,
+    return _run_and_write(
+        CORPUS_NOTEBOOK,
         {"corpus_dir": str(root)},
+        out,
+        (),
+        settings=settings,
+        show_code=show_code,
+        cell_timeout=cell_timeout,
+        progress=progress,
+    )
+
+
+def _run_and_write(
+    notebook: str,
+    parameters: Mapping[str, Any],
+    out: Path,
+    series: tuple[SeriesCredits, ...],
+    *,
+    settings: Settings | None,
+    show_code: bool,
+    cell_timeout: float,
+    progress: bool,
+) -> Report:
+    """Run one of the package's notebooks and write its page to ``out`` atomically."""
+    executed = execute_notebook(
+        notebooks_dir() / notebook,
+        parameters,
         settings=settings,
         cell_timeout=cell_timeout,
         progress=progress,
@@ -305,7 +330,7 @@ def build_corpus_report(
     header = notebook_header(executed)
     page, figures = export_html(executed, header=header, show_code=show_code)
     write_atomically(out, page.encode("utf-8"))
-    return Report(path=out, series=(), header=header, figures=figures, notebook=executed)
+    return Report(path=out, series=series, header=header, figures=figures, notebook=executed)
 
 
 def build_demo_reports(out_dir: Path | str) -> list[Report]:
@@ -522,12 +547,17 @@ def _figures_to_html(notebook: nbformat.NotebookNode) -> int:
     return count
 
 
+def figure_title(figure: Mapping[str, Any]) -> str:
+    """The title text of a plotly figure's JSON, its markup tags turned into spaces."""
+    title = figure.get("layout", {}).get("title", {})
+    text = title.get("text", "") if isinstance(title, Mapping) else str(title)
+    return _TAG.sub(" ", text or "")
+
+
 def _chart_box(figure: Mapping[str, Any], box_id: str) -> str:
     layout = figure.get("layout", {})
-    title = layout.get("title", {})
-    title = title.get("text", "") if isinstance(title, Mapping) else str(title)
-    title = html.escape(" ".join(_TAG.sub(" ", title).split()) or "Chart")
-    height = int(layout.get("height") or _DEFAULT_FIGURE_HEIGHT)
+    title = html.escape(" ".join(figure_title(figure).split()) or "Chart")
+    height = int(layout.get("height") or DEFAULT_FIGURE_HEIGHT)
     payload = json.dumps(
         {key: figure[key] for key in ("data", "layout", "config") if key in figure},
         separators=(",", ":"),

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
 from IPython.display import display
 
+from credits_analysis._version import __version__
 from credits_analysis.load import SeriesCredits
 from credits_analysis.wording import season_ranges
 
@@ -103,8 +103,7 @@ class ReportHeader:
             title=title,
             series=tuple(_summary(s) for s in loaded),
             language=", ".join(sorted({s.language for s in loaded})),
-            built=f"{_format_time(datetime.now(UTC))} with credits-analysis "
-            f"{version('credits-analysis')}",
+            built=_built_now(),
             synthetic=banner,
         )
 
@@ -143,8 +142,7 @@ class ReportHeader:
             title=f"Corpus: representation and churn across {count:,} series",
             series=(summary,),
             language=language,
-            built=f"{_format_time(datetime.now(UTC))} with credits-analysis "
-            f"{version('credits-analysis')}",
+            built=_built_now(),
             synthetic=banner,
         )
 
@@ -210,3 +208,7 @@ def _name(series: SeriesCredits) -> str:
 
 def _format_time(stamp: datetime) -> str:
     return f"{stamp:%Y-%m-%d %H:%M} UTC"
+
+
+def _built_now() -> str:
+    return f"{_format_time(datetime.now(UTC))} with credits-analysis {__version__}"

@@ -44,7 +44,13 @@ from credits_analysis.search import checked_query, name_key, search_series, slug
 from credits_analysis.sources import RECORDED_SAMPLES
 from credits_analysis.tmdb import RetryPolicy
 
-__all__ = ["ResolvedSeries", "name_key", "parse_reference", "resolve_series"]
+__all__ = [
+    "ResolvedSeries",
+    "name_key",
+    "parse_reference",
+    "reference_example",
+    "resolve_series",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -180,8 +186,9 @@ def resolve_series(
         return ResolvedSeries(parsed[0], str(reference), parsed[1])
     query = checked_query(reference)
     settings = (settings or Settings.from_env()).with_overrides(language=language, offline=offline)
-    if settings.offline or not settings.token:
-        resolved = _offline(query, settings)
+    blocked = settings.fetch_blocked()
+    if blocked:
+        resolved = _offline(query, settings, blocked)
     else:
         found = search_series(
             query, limit=_SEARCHED, settings=settings, transport=transport, retry=retry
@@ -216,22 +223,13 @@ def known_series(settings: Settings) -> pd.DataFrame:
     return tidy.series_results(usable)
 
 
-def _offline(query: str, settings: Settings) -> ResolvedSeries:
+def _offline(query: str, settings: Settings, blocked: str) -> ResolvedSeries:
     known = known_series(settings)
-    key = name_key(query)
-    exact = known[
-        [
-            key in (name_key(n), name_key(_TRAILING_PARENTHESIS.sub("", n)), name_key(o or ""))
-            for n, o in zip(known["name"], known["original_name"].fillna(""), strict=True)
-        ]
-    ]
-    if len(exact) == 1:
-        return _resolved(query, exact.iloc[0], "name")
-    if len(exact) > 1:
-        raise _ambiguous(query, exact)
-    reason = "offline mode is on" if settings.offline else "no TMDB_API_TOKEN is set"
+    named = _named(query, known, drop_parenthesis=True)
+    if named is not None:
+        return named
     raise OfflineMissError(
-        f'{reason}, and no bundled or cached series is named "{query}" (offline, names resolve '
+        f'{blocked}, and no bundled or cached series is named "{query}" (offline, names resolve '
         f"among: {_listing(known, 5)}). Searching TMDB by name needs TMDB_API_TOKEN set to your "
         "API Read Access Token with offline mode off; or give the series' id or address "
         "(themoviedb.org/tv/1399-game-of-thrones).",
@@ -241,19 +239,9 @@ def _offline(query: str, settings: Settings) -> ResolvedSeries:
 
 def _pick(query: str, found: pd.DataFrame) -> ResolvedSeries:
     """The one series of the search results ``found`` that ``query`` means."""
-    key = name_key(query)
-    exact = found[
-        [
-            key in (name_key(n or ""), name_key(o or ""))
-            for n, o in zip(
-                found["name"].fillna(""), found["original_name"].fillna(""), strict=True
-            )
-        ]
-    ]
-    if len(exact) == 1:
-        return _resolved(query, exact.iloc[0], "name")
-    if len(exact) > 1:
-        raise _ambiguous(query, exact)
+    named = _named(query, found)
+    if named is not None:
+        return named
     if len(found) == 1:
         return _resolved(query, found.iloc[0], "only result")
     if found.empty:
@@ -262,6 +250,37 @@ def _pick(query: str, found: pd.DataFrame) -> ResolvedSeries:
             "`credits-analysis search` part of the name"
         )
     raise _ambiguous(query, found, more=len(found) == _SEARCHED)
+
+
+def _named(
+    query: str, series: pd.DataFrame, *, drop_parenthesis: bool = False
+) -> ResolvedSeries | None:
+    """The one series of a search-results table named ``query`` (or originally so); None if
+    none is. ``drop_parenthesis``: "Shōgun (2024)" is also named "Shōgun".
+
+    Raises
+    ------
+    AmbiguousSeriesError
+        Several are.
+    """
+    key = name_key(query)
+    exact = series[
+        [
+            key in (name_key(n), name_key(o))
+            or (drop_parenthesis and key == name_key(_TRAILING_PARENTHESIS.sub("", n)))
+            for n, o in zip(
+                series["name"].fillna(""), series["original_name"].fillna(""), strict=True
+            )
+        ]
+    ]
+    if len(exact) > 1:
+        raise _ambiguous(query, exact)
+    return _resolved(query, exact.iloc[0], "name") if len(exact) == 1 else None
+
+
+def reference_example(row: pd.Series) -> str:
+    """How to name a series of a search-results table unambiguously: ``1399-game-of-thrones``."""
+    return f"{row['series_id']}-{slug(str(row['name']))}"
 
 
 def _resolved(query: str, row: pd.Series, how: str) -> ResolvedSeries:
@@ -280,7 +299,7 @@ def _ambiguous(query: str, candidates: pd.DataFrame, *, more: bool = False) -> A
     """The error listing ``candidates``; ``more``: the search may have found more than these."""
     shown = candidates.head(MAX_CANDIDATES).reset_index(drop=True)
     first = shown.iloc[0]
-    example = f"{first['series_id']}-{slug(str(first['name']))}"
+    example = reference_example(first)
     return AmbiguousSeriesError(
         f'"{query}" matches {len(candidates)}{" or more" if more else ""} series: '
         f"{_listing(shown, MAX_CANDIDATES)}. Give the TMDB id or slug of the one you mean, e.g. "

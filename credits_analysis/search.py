@@ -41,6 +41,7 @@ import pandas as pd
 
 from credits_analysis import tidy
 from credits_analysis._sync import run_sync
+from credits_analysis._text import name_key, slugify
 from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
 from credits_analysis.errors import (
@@ -298,7 +299,7 @@ class _Session:
         self.transport = transport
         self.retry = retry
         self.cache = RawCache(self.settings.cache_dir)
-        self.blocked = _blocked(self.settings)
+        self.blocked = self.settings.fetch_blocked()
         if refresh and self.blocked is not None:
             raise ConfigError(f"refresh=True needs to ask TMDB, but {self.blocked}")
         self.stale: list[str] = []
@@ -413,15 +414,6 @@ async def _genre_ids(session: _Session, genres: list[int | str]) -> list[int]:
     return [g if isinstance(g, int) else by_name[name_key(g)] for g in genres]
 
 
-def _blocked(settings: Settings) -> str | None:
-    """Why TMDB cannot be asked, completing "..., and this search is not in the cache"."""
-    if settings.offline:
-        return "offline mode is on"
-    if not settings.token:
-        return "no TMDB_API_TOKEN is set"
-    return None
-
-
 def _checked_page(payload: Any, where: str) -> dict[str, Any]:
     ok = (
         isinstance(payload, dict)
@@ -438,8 +430,7 @@ def _checked_page(payload: Any, where: str) -> dict[str, Any]:
 
 def slug(text: str) -> str:
     """``text`` folded to ASCII, lowercased, other characters as hyphens, at most 40 long."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:_SLUG_LENGTH].strip("-") or "q"
+    return slugify(text)[:_SLUG_LENGTH].strip("-") or "q"
 
 
 def _limit(limit: object, advice: str) -> int:
@@ -507,13 +498,6 @@ def _checked_genres(payload: Any, where: str) -> dict[str, Any]:
     if not ok:
         raise PayloadError(f"{where} is not TMDB's genre list (a 'genres' list of ids and names)")
     return payload
-
-
-def name_key(name: str) -> str:
-    """``name`` for comparison: accents dropped (NFKD), case folded, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def _day(value: str | date | None, name: str) -> date | None:

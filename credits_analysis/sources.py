@@ -248,19 +248,20 @@ def blocked_by_settings(series_id: int, settings: Settings) -> Blocked | None:
             f"series {series_id} is a bundled synthetic demo series, not on TMDB",
             "The package's bundled data is incomplete: reinstall credits-analysis.",
         )
+    reason = settings.fetch_blocked()
+    if reason is None:
+        return None
     if settings.offline:
-        return Blocked(
-            "offline mode is on",
+        advice = (
             "Turn it off (unset CREDITS_ANALYSIS_OFFLINE or pass offline=False) with "
-            f"TMDB_API_TOKEN set to fetch once; the bundled demo series {demo} work offline.",
+            f"TMDB_API_TOKEN set to fetch once; the bundled demo series {demo} work offline."
         )
-    if not settings.token:
-        return Blocked(
-            "no TMDB_API_TOKEN is set",
+    else:
+        advice = (
             "Set TMDB_API_TOKEN to your TMDB API Read Access Token (themoviedb.org > Settings > "
-            f"API) to fetch, or load a bundled demo series: {demo}.",
+            f"API) to fetch, or load a bundled demo series: {demo}."
         )
-    return None
+    return Blocked(reason, advice)
 
 
 class Bundled:
