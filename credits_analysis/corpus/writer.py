@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from credits_analysis._files import TEMPORARY_SUFFIX
+from credits_analysis._files import TEMPORARY_SUFFIX, write_atomically
 from credits_analysis.corpus.layout import (
     BUCKETS,
     MANIFEST_SCHEMA,
@@ -158,6 +158,7 @@ class CorpusWriter:
         """
         if not len(rows):
             return
+        # Sorted here, once, for commits and compaction alike.
         keys = [k for k in ("series_id", "season_number") if k in rows.column_names]
         rows = rows.sort_by([(k, "ascending") for k in keys])
         buckets = pc.bit_wise_and(rows["series_id"], BUCKETS - 1)  # series_id % 64, ids > 0
@@ -212,19 +213,6 @@ def _commit_manifest(rows: pa.Table, path: Path) -> None:
     only then may the manifest name them, or a power cut could commit files still in memory.
     """
     os.sync()
-    _write_parquet(rows, path, durable=True)
-
-
-def _write_parquet(table: pa.Table, path: Path, *, durable: bool = False) -> None:
-    """Write ``table`` to ``path`` through a temporary name, renamed once complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}{TEMPORARY_SUFFIX}")
-    try:
-        pq.write_table(table, temporary, compression=_COMPRESSION)
-        if durable:
-            with temporary.open("rb+") as handle:
-                os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    buffer = pa.BufferOutputStream()
+    pq.write_table(rows, buffer, compression=_COMPRESSION)
+    write_atomically(path, buffer.getvalue().to_pybytes(), durable=True)
