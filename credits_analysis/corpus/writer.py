@@ -54,9 +54,10 @@ _COMPRESSION = "zstd"
 class CorpusWriter:
     """Commits batches to the corpus at ``root`` (the caller holds the corpus lock)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, committed: Committed) -> None:
+        """A writer of the corpus at ``root``, whose manifest the caller read as ``committed``."""
         self.root = root
-        committed = read_committed(root)
+        # Past every file on disk too: a batch number of uncommitted leftovers is never reused.
         on_disk = max((f.batch for f in data_files(root)), default=0)
         self._next_batch = max(committed.latest_batch, on_disk) + 1
 
@@ -75,8 +76,12 @@ class CorpusWriter:
         _commit_manifest(manifest, manifest_dir(self.root) / part_name(batch))
         return batch
 
-    def recover(self) -> int:
-        """Delete temporary files and data files no view reads; return how many."""
+    def recover(self, committed: Committed | None = None) -> int:
+        """Delete temporary files and data files no view reads; return how many.
+
+        ``committed`` is the manifest as the caller has just read it (else it is read here);
+        no file it is read from is deleted here, so it reads the same before and after.
+        """
         removed = 0
         leftovers = [
             *self.root.glob(f".*{TEMPORARY_SUFFIX}"),  # corpus.json's
@@ -86,7 +91,8 @@ class CorpusWriter:
         for path in leftovers:
             path.unlink(missing_ok=True)
             removed += 1
-        committed = read_committed(self.root)
+        if committed is None:
+            committed = read_committed(self.root)
         for file in data_files(self.root):
             if committed.visibility(file) == "none":
                 file.path.unlink(missing_ok=True)
