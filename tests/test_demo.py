@@ -13,8 +13,11 @@ import pytest
 from credits_analysis import demo, samples, tidy
 from credits_analysis._resources import data_dir
 from credits_analysis.cache import RawCache
+from credits_analysis.corpus.meta import FORMAT, meta_path
 from credits_analysis.demo.__main__ import main
+from credits_analysis.demo.corpus import demo_corpus
 from credits_analysis.endpoints import details_path, season_path
+from credits_analysis.errors import ConfigError
 from credits_analysis.load import load_series
 from credits_analysis.schema import CAST_COLUMNS, CREW_COLUMNS, SEASON_COLUMNS
 from tests.fake_tmdb import FakeTMDB, fake_settings
@@ -468,3 +471,14 @@ def test_a_generated_series_is_fetched_over_http_from_the_fake_tmdb(
     again = load_series(series_id, settings=fake_settings(fake_tmdb_url), progress=False)
     assert set(again.seasons["source"]) == {"cache"}
     assert fake_tmdb.count(f"tv/{series_id}/season/*") == details["number_of_seasons"]
+
+
+def test_a_fresh_demo_corpus_is_reused_and_a_damaged_record_is_an_error(tmp_path: Path) -> None:
+    target = demo_corpus(tmp_path / "demo", size=3)
+    record = meta_path(target)
+    written = record.stat().st_mtime_ns
+    assert demo_corpus(target, size=3) == target
+    assert record.stat().st_mtime_ns == written  # not rebuilt
+    record.write_text(json.dumps({"format": FORMAT}))
+    with pytest.raises(ConfigError, match="is damaged"):
+        demo_corpus(target, size=3)

@@ -24,7 +24,7 @@ from filelock import FileLock, Timeout
 
 from credits_analysis.config import Settings
 from credits_analysis.corpus.ids import unique_ids
-from credits_analysis.corpus.manifest import read_committed
+from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import CorpusMeta, read_meta, write_meta
 from credits_analysis.corpus.writer import CorpusWriter
 from credits_analysis.errors import ConfigError
@@ -114,9 +114,9 @@ def build(
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     ids = unique_ids(series_ids)
-    with writing(Path(path), settings.language) as (root, meta, writer):
-        committed = set(read_committed(root).series["series_id"].to_pylist())
-        todo = [i for i in ids if i not in committed]
+    with writing(Path(path), settings.language) as (meta, writer, committed):
+        done = set(committed.series["series_id"].to_pylist())
+        todo = [i for i in ids if i not in done]
         options = FetchOptions(
             progress, max_in_flight, batch_size, commit_seconds, transport, retry
         )
@@ -158,8 +158,11 @@ def update(
 
 
 @contextlib.contextmanager
-def writing(path: Path, language: str) -> Iterator[tuple[Path, CorpusMeta, CorpusWriter]]:
+def writing(path: Path, language: str) -> Iterator[tuple[CorpusMeta, CorpusWriter, Committed]]:
     """Hold the corpus lock on ``path`` and yield it ready to write, cleaned of leftovers.
+
+    Yields the corpus record, a writer (``writer.root`` is the corpus folder) and the manifest
+    as committed, read once for the writer, the clean-up and the caller.
 
     Raises
     ------
@@ -195,12 +198,13 @@ def writing(path: Path, language: str) -> Iterator[tuple[Path, CorpusMeta, Corpu
                 f"{root} is a corpus in {meta.language}; it cannot take series in {language} "
                 f"(build with --language {meta.language}, or into another folder)"
             )
-        writer = CorpusWriter(root)
+        committed = read_committed(root)
+        writer = CorpusWriter(root, committed)
         writer.initialise()
-        removed = writer.recover()
+        removed = writer.recover(committed)
         if removed:
             logger.info("removed %d leftover files of an interrupted build in %s", removed, root)
-        yield root, meta, writer
+        yield meta, writer, committed
     finally:
         lock.release()
 

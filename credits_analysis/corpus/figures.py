@@ -13,13 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from credits_analysis._figures import text
+from credits_analysis._figures import TEMPLATE, text
 from credits_analysis.charts import GENDER_COLORS
 from credits_analysis.corpus.metrics import PERIOD_YEARS
 
 __all__ = ["churn_box", "share_by_year", "share_heatmap"]
 
-_TEMPLATE = "plotly_white"
 _KNOWN = GENDER_COLORS["female"]
 _NOT_SET = GENDER_COLORS["not set"]
 _SEQUENTIAL = "Viridis"
@@ -197,7 +196,7 @@ def churn_box(churn: pd.DataFrame, *, by: str = "type") -> go.Figure:
 
 def _finish(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
-        template=_TEMPLATE,
+        template=TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left", "automargin": True},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},

@@ -71,26 +71,25 @@ def read_committed(root: Path) -> Committed:
     files = tuple(sorted(p for p in manifest_dir(root).glob("part-*.parquet") if batch_of(p)))
     tables = [pq.read_table(path, schema=MANIFEST_SCHEMA) for path in files]
     rows = pa.concat_tables(tables) if tables else MANIFEST_SCHEMA.empty_table()
-    listed: dict[tuple[int, int], set[int]] = {}
-    latest: dict[int, int] = {}
+    latest = _latest_rows(rows)
+    return Committed(latest, _by_partition(rows), _by_partition(latest), files)
+
+
+def _latest_rows(rows: pa.Table) -> pa.Table:
+    """The latest row of each series: sorted by batch descending, each series' first row."""
+    ordered = rows.sort_by([("series_id", "ascending"), ("batch", "descending")])
+    if not len(ordered):
+        return ordered
+    ids = ordered["series_id"]
+    first = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
+    return ordered.filter(pa.concat_arrays([pa.array([True]), first.combine_chunks()]))
+
+
+def _by_partition(rows: pa.Table) -> dict[tuple[int, int], frozenset[int]]:
+    """``(batch, partition)`` to the series ``rows`` list there."""
+    grouped: dict[tuple[int, int], set[int]] = {}
     for series_id, batch in zip(
         rows["series_id"].to_pylist(), rows["batch"].to_pylist(), strict=True
     ):
-        listed.setdefault((batch, bucket_of(series_id)), set()).add(series_id)
-        latest[series_id] = max(batch, latest.get(series_id, batch))
-    live: dict[tuple[int, int], set[int]] = {}
-    for series_id, batch in latest.items():
-        live.setdefault((batch, bucket_of(series_id)), set()).add(series_id)
-    # The latest row of each series: sorted by batch descending, each series' first row.
-    ordered = rows.sort_by([("series_id", "ascending"), ("batch", "descending")])
-    ids = ordered["series_id"]
-    if len(ordered):
-        first = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
-        keep = pa.concat_arrays([pa.array([True]), first.combine_chunks()])
-        ordered = ordered.filter(keep)
-    return Committed(
-        ordered,
-        {key: frozenset(s) for key, s in listed.items()},
-        {key: frozenset(s) for key, s in live.items()},
-        files,
-    )
+        grouped.setdefault((batch, bucket_of(series_id)), set()).add(series_id)
+    return {key: frozenset(series) for key, series in grouped.items()}

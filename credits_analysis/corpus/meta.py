@@ -10,7 +10,7 @@ from pathlib import Path
 from credits_analysis._files import write_atomically
 from credits_analysis.errors import ConfigError
 
-__all__ = ["FORMAT", "CorpusMeta", "meta_path", "read_meta", "write_meta"]
+__all__ = ["FORMAT", "CorpusMeta", "meta_path", "read_meta", "require_meta", "write_meta"]
 
 #: Bumped when the layout changes in a way older code cannot read.
 FORMAT = 1
@@ -66,6 +66,20 @@ def read_meta(root: Path) -> CorpusMeta | None:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path} is damaged: {exc}") from None
+
+
+def require_meta(root: Path) -> CorpusMeta:
+    """The record of the corpus at ``root``, which must be one.
+
+    Raises
+    ------
+    ConfigError
+        ``root`` is not a corpus, or its record cannot be read (see :func:`read_meta`).
+    """
+    meta = read_meta(root) if root.is_dir() else None
+    if meta is None:
+        raise ConfigError(f"{root} is not a corpus (no corpus.json); build one first")
+    return meta
 
 
 def write_meta(root: Path, meta: CorpusMeta) -> None:

@@ -112,6 +112,11 @@ _GENDER_SUMS = """
     coalesce(sum(episodes) FILTER (gender = 'non-binary'), 0) AS non_binary,
     coalesce(sum(episodes) FILTER (gender = 'not set' OR gender IS NULL), 0) AS not_set"""
 
+# The counts of a LEFT JOIN, where a group with no credits has NULL for each.
+_GENDER_OR_ZERO = """
+    coalesce(female, 0) AS female, coalesce(male, 0) AS male,
+    coalesce(non_binary, 0) AS non_binary, coalesce(not_set, 0) AS not_set"""
+
 _COUNT_COLUMNS = ["female", "male", "non_binary", "not_set"]
 
 
@@ -197,9 +202,7 @@ def representation(
             ) GROUP BY ALL
         ),
         measures AS (SELECT * FROM episodes UNION ALL BY NAME SELECT * FROM people)
-        SELECT g.{names.replace(", ", ", g.")}, m.measure, g.series,
-               coalesce(female, 0) AS female, coalesce(male, 0) AS male,
-               coalesce(non_binary, 0) AS non_binary, coalesce(not_set, 0) AS not_set
+        SELECT g.{names.replace(", ", ", g.")}, m.measure, g.series, {_GENDER_OR_ZERO}
         FROM groups AS g
         CROSS JOIN (VALUES ('episodes'), ('people')) AS m(measure)
         LEFT JOIN measures USING ({names}, measure)
@@ -251,9 +254,7 @@ def creator_share(
                 FROM keyed JOIN creators AS c USING (series_id) GROUP BY ALL
             ) GROUP BY ALL
         )
-        SELECT g.{names.replace(", ", ", g.")}, 'creators' AS measure, g.series,
-               coalesce(female, 0) AS female, coalesce(male, 0) AS male,
-               coalesce(non_binary, 0) AS non_binary, coalesce(not_set, 0) AS not_set
+        SELECT g.{names.replace(", ", ", g.")}, 'creators' AS measure, g.series, {_GENDER_OR_ZERO}
         FROM groups AS g LEFT JOIN people USING ({names})
         ORDER BY {names}
     """
@@ -291,9 +292,7 @@ def episode_directing(
             WHERE c.department = 'Directing' AND c.job = 'Director'
         ),
         counted AS (SELECT year, {_GENDER_COUNTS} FROM credits GROUP BY year)
-        SELECT g.year, 'episode credits' AS measure, g.series,
-               coalesce(female, 0) AS female, coalesce(male, 0) AS male,
-               coalesce(non_binary, 0) AS non_binary, coalesce(not_set, 0) AS not_set
+        SELECT g.year, 'episode credits' AS measure, g.series, {_GENDER_OR_ZERO}
         FROM groups AS g LEFT JOIN counted USING (year)
         ORDER BY g.year
     """

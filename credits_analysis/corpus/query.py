@@ -20,7 +20,7 @@ import duckdb
 from credits_analysis.config import MAX_CACHE_AGE
 from credits_analysis.corpus.layout import SCHEMAS, TABLES, DataFile, data_files
 from credits_analysis.corpus.manifest import Committed, read_committed
-from credits_analysis.corpus.meta import read_meta
+from credits_analysis.corpus.meta import require_meta
 from credits_analysis.errors import ConfigError
 
 __all__ = ["READ_ONLY_STATEMENTS", "check_read_only", "open"]
@@ -53,10 +53,13 @@ def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyCon
         ``path`` is not a corpus.
     """
     root = Path(path).expanduser().absolute()
-    if not root.is_dir() or read_meta(root) is None:
-        raise ConfigError(f"{root} is not a corpus (no corpus.json); build one first")
-    committed = read_committed(root)
-    shown = _shown_series(committed, now or datetime.now(UTC))
+    require_meta(root)
+    return _connect(root, read_committed(root), now or datetime.now(UTC))
+
+
+def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPyConnection:
+    """:func:`open` of the corpus at ``root``, whose manifest the caller read as ``committed``."""
+    shown = _shown_series(committed, now)
     files: dict[str, list[tuple[DataFile, frozenset[int] | None]]] = {t: [] for t in TABLES}
     for file in data_files(root):
         live = committed.live_in(file) & shown

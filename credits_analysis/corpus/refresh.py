@@ -11,7 +11,6 @@ import httpx
 from credits_analysis.config import Settings
 from credits_analysis.corpus.build import BuildResult, FetchOptions, update, writing
 from credits_analysis.corpus.changes import changed_series
-from credits_analysis.corpus.manifest import read_committed
 from credits_analysis.corpus.status import due_series
 from credits_analysis.tmdb import RetryPolicy
 
@@ -64,8 +63,7 @@ def refresh(
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     now = now or datetime.now(UTC)
-    with writing(Path(path), settings.language) as (root, meta, writer):
-        committed = read_committed(root)
+    with writing(Path(path), settings.language) as (meta, writer, committed):
         known = committed.series["series_id"].to_pylist()
         due = set(due_series(committed, settings, now, failed=True))
         if changes and known:

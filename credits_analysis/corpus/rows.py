@@ -41,9 +41,9 @@ def batch_rows(
     -------
     tuple[dict[str, pyarrow.Table], pyarrow.Table]
         Table name to its rows with the columns of
-        :data:`~credits_analysis.corpus.layout.SCHEMAS`, sorted by series (and season); and
-        the manifest rows (``series_id``, ``batch``, ``state``, ``fetched_at``, ``status``,
-        ``in_production``), one per outcome.
+        :data:`~credits_analysis.corpus.layout.SCHEMAS`, in the order of ``outcomes`` (the
+        writer sorts them); and the manifest rows (``series_id``, ``batch``, ``state``,
+        ``fetched_at``, ``status``, ``in_production``), one per outcome.
     """
     loaded = [o.credits for o in outcomes if o.credits is not None]
     tables = {
@@ -61,9 +61,6 @@ def batch_rows(
     tables["failures"] = pa.Table.from_pylist(
         [row for o in outcomes for row in _failure_rows(o, now)], schema=SCHEMAS["failures"]
     )
-    for name, table in tables.items():
-        keys = [k for k in ("series_id", "season_number") if k in table.column_names]
-        tables[name] = table.sort_by([(k, "ascending") for k in keys])
     manifest = pa.Table.from_pylist(
         [_manifest_row(o, batch, fetched.get(o.series_id, now)) for o in outcomes],
         schema=MANIFEST_SCHEMA,

@@ -11,8 +11,7 @@ from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.corpus import query
 from credits_analysis.corpus.layout import TABLES
 from credits_analysis.corpus.manifest import Committed, read_committed
-from credits_analysis.corpus.meta import read_meta
-from credits_analysis.errors import ConfigError
+from credits_analysis.corpus.meta import require_meta
 from credits_analysis.sources import ttl_for_series
 
 __all__ = ["EXPIRY_WARNING", "CorpusStatus", "due_series", "status"]
@@ -73,14 +72,12 @@ def status(
     settings = settings or Settings.from_env()
     now = now or datetime.now(UTC)
     root = Path(path).expanduser().absolute()
-    meta = read_meta(root) if root.is_dir() else None
-    if meta is None:
-        raise ConfigError(f"{root} is not a corpus (no corpus.json); build one first")
+    meta = require_meta(root)
     committed = read_committed(root)
     states = committed.series["state"].to_pylist()
     fetched = [f for f in committed.series["fetched_at"].to_pylist() if f is not None]
     ages = [now - f for f in fetched]
-    with query.open(root, now=now) as connection:
+    with query._connect(root, committed, now) as connection:
         rows = {t: connection.sql(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in TABLES}
     return CorpusStatus(
         path=root,

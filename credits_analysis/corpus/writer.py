@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from credits_analysis._files import TEMPORARY_SUFFIX
+from credits_analysis._files import TEMPORARY_SUFFIX, write_atomically
 from credits_analysis.corpus.layout import (
     BUCKETS,
     MANIFEST_SCHEMA,
@@ -54,9 +54,10 @@ _COMPRESSION = "zstd"
 class CorpusWriter:
     """Commits batches to the corpus at ``root`` (the caller holds the corpus lock)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, committed: Committed) -> None:
+        """A writer of the corpus at ``root``, whose manifest the caller read as ``committed``."""
         self.root = root
-        committed = read_committed(root)
+        # Past every file on disk too: a batch number of uncommitted leftovers is never reused.
         on_disk = max((f.batch for f in data_files(root)), default=0)
         self._next_batch = max(committed.latest_batch, on_disk) + 1
 
@@ -75,8 +76,12 @@ class CorpusWriter:
         _commit_manifest(manifest, manifest_dir(self.root) / part_name(batch))
         return batch
 
-    def recover(self) -> int:
-        """Delete temporary files and data files no view reads; return how many."""
+    def recover(self, committed: Committed | None = None) -> int:
+        """Delete temporary files and data files no view reads; return how many.
+
+        ``committed`` is the manifest as the caller has just read it (else it is read here);
+        no file it is read from is deleted here, so it reads the same before and after.
+        """
         removed = 0
         leftovers = [
             *self.root.glob(f".*{TEMPORARY_SUFFIX}"),  # corpus.json's
@@ -86,7 +91,8 @@ class CorpusWriter:
         for path in leftovers:
             path.unlink(missing_ok=True)
             removed += 1
-        committed = read_committed(self.root)
+        if committed is None:
+            committed = read_committed(self.root)
         for file in data_files(self.root):
             if committed.visibility(file) == "none":
                 file.path.unlink(missing_ok=True)
@@ -158,6 +164,7 @@ class CorpusWriter:
         """
         if not len(rows):
             return
+        # Sorted here, once, for commits and compaction alike.
         keys = [k for k in ("series_id", "season_number") if k in rows.column_names]
         rows = rows.sort_by([(k, "ascending") for k in keys])
         buckets = pc.bit_wise_and(rows["series_id"], BUCKETS - 1)  # series_id % 64, ids > 0
@@ -212,19 +219,6 @@ def _commit_manifest(rows: pa.Table, path: Path) -> None:
     only then may the manifest name them, or a power cut could commit files still in memory.
     """
     os.sync()
-    _write_parquet(rows, path, durable=True)
-
-
-def _write_parquet(table: pa.Table, path: Path, *, durable: bool = False) -> None:
-    """Write ``table`` to ``path`` through a temporary name, renamed once complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}{TEMPORARY_SUFFIX}")
-    try:
-        pq.write_table(table, temporary, compression=_COMPRESSION)
-        if durable:
-            with temporary.open("rb+") as handle:
-                os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    buffer = pa.BufferOutputStream()
+    pq.write_table(rows, buffer, compression=_COMPRESSION)
+    write_atomically(path, buffer.getvalue().to_pybytes(), durable=True)

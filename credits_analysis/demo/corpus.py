@@ -149,15 +149,16 @@ def demo_corpus(
     pathlib.Path
         The corpus folder, for :func:`credits_analysis.corpus.open`.
     """
-    from credits_analysis.corpus import build, status
+    from credits_analysis.corpus import build
+    from credits_analysis.corpus.meta import meta_path, read_meta
 
     target = (
         Path(path) if path is not None else (settings or Settings.from_env()).cache_dir / _FOLDER
     )
-    if (target / "corpus.json").is_file():
-        built = status(target).last_build
-        if built is not None and datetime.now(UTC) - built < _REBUILD_AFTER:
-            return target
+    meta = read_meta(target) if meta_path(target).is_file() else None
+    built = meta.last_build if meta is not None else None
+    if built is not None and datetime.now(UTC) - built < _REBUILD_AFTER:
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".demo-corpus-", dir=target.parent) as scratch:
         cache, fresh = Path(scratch) / "cache", Path(scratch) / "corpus"
@@ -169,7 +170,7 @@ def demo_corpus(
         try:
             os.replace(fresh, target)
         except OSError:
-            if not (target / "corpus.json").is_file():
+            if not meta_path(target).is_file():
                 raise
             # Another process put a complete corpus there first: use it.
     return target
