@@ -381,17 +381,7 @@ def _kept_seasons(listed: list[Any], series_id: int) -> list[Mapping[str, Any]]:
     """
     kept: dict[int, Mapping[str, Any]] = {}
     for index, season in enumerate(listed):
-        if not isinstance(season, Mapping):
-            fault = f"is a {type(season).__name__}, not an object"
-        else:
-            fault = next(
-                (
-                    str(exc)
-                    for field, column in _SEASON_FIELDS.items()
-                    for exc in _refusal([season.get(field)], column, f"'{field}'")
-                ),
-                None,
-            )
+        fault = _season_fault(season)
         if fault is None and season["season_number"] in kept:
             fault = f"repeats season {season['season_number']}; the first one listed is kept"
         if fault is not None:
@@ -401,13 +391,16 @@ def _kept_seasons(listed: list[Any], series_id: int) -> list[Mapping[str, Any]]:
     return list(kept.values())
 
 
-def _refusal(values: list[Any], column: str, where: str) -> list[PayloadError]:
-    """``[the PayloadError]`` if ``values`` break the rule of ``column``, else ``[]``."""
-    try:
-        _column(values, column, where)
-    except PayloadError as exc:
-        return [exc]
-    return []
+def _season_fault(season: Any) -> str | None:
+    """How a listed season breaks the policy (the first field that does); None if it does not."""
+    if not isinstance(season, Mapping):
+        return f"is a {type(season).__name__}, not an object"
+    for field, column in _SEASON_FIELDS.items():
+        try:
+            _check([season.get(field)], column, f"'{field}'")
+        except PayloadError as exc:
+            return str(exc)
+    return None
 
 
 def series_results(results: Sequence[Any]) -> pd.DataFrame:
@@ -601,14 +594,30 @@ def _column(values: list[Any], column: str, where: str) -> Any:
     the one :mod:`credits_analysis.schema` declares for the column.
     """
     rule = VALUE_RULES[column]
+    numbers = _check(values, column, where)
+    if numbers is None:
+        return _text(values, where) if rule.kind == "text" else pd.array(values, dtype="boolean")
+    data, nulls = numbers
+    if rule.kind == "number":
+        data[nulls] = np.nan
+        return data
+    return data if rule.required else pd.arrays.IntegerArray(data, nulls)
+
+
+def _check(values: list[Any], column: str, where: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Raise the PayloadError of the first of ``values`` that breaks the rule of ``column``.
+
+    For an integer or number column, give back the values as its numpy dtype (a null as the
+    rule's minimum) and where they are null: the range check needs them converted, and
+    :func:`_column` builds the column from them. None for text and flags.
+    """
+    rule = VALUE_RULES[column]
     allowed = _KIND_TYPES[rule.kind] if rule.required else _KIND_TYPES[rule.kind] | {_NULL}
     types = set(map(type, values))
     if not types <= allowed:
         raise _refused(where, rule, next(v for v in values if type(v) not in allowed))
-    if rule.kind == "text":
-        return _text(values, where)
-    if rule.kind == "flag":
-        return pd.array(values, dtype="boolean")
+    if rule.kind in ("text", "flag"):
+        return None
     dtype = "int64" if rule.kind == "integer" else "float64"
     objects = np.array(values, dtype=object)
     nulls = np.equal(objects, None) if _NULL in types else np.zeros(len(values), dtype=bool)
@@ -623,10 +632,7 @@ def _column(values: list[Any], column: str, where: str) -> Any:
     bad = np.flatnonzero(broken)
     if bad.size:
         raise _refused(where, rule, values[bad[0]])
-    if rule.kind == "number":
-        data[nulls] = np.nan
-        return data
-    return data if rule.required else pd.arrays.IntegerArray(data, nulls)
+    return data, nulls
 
 
 def _refused(where: str, rule: ValueRule, value: Any) -> PayloadError:
