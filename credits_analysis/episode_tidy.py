@@ -44,7 +44,7 @@ from credits_analysis.schema import (
     EPISODE_TYPES,
     empty_frame,
 )
-from credits_analysis.tidy import _column, _genders
+from credits_analysis.tidy import _all_or_each, _column, _genders
 
 __all__ = ["aggregate_part", "episode_tables", "is_season_details"]
 
@@ -143,29 +143,14 @@ def episode_tables(
             parsed.append(_Season.parse(payload, series_id=series_id, season_number=number))
         except PayloadError as exc:
             _left_out(series_id, number, exc)
-    # One conversion for the whole series (the per-call cost of typed columns dominates for
-    # seasons of a few thousand credits); only when a value breaks its rule is each season
+    # One conversion for the whole series; only when a value breaks its rule is each season
     # converted alone, to name and leave out the bad ones.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            frames = _frames(parsed, series_id)
-        except PayloadError:
-            frames = None
-    if frames is not None:
-        for warning in caught:
-            warnings.warn(warning.message, warning.category, stacklevel=2)
-    else:
-        good = []
-        for season in parsed:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # given once, by the conversion kept
-                    _frames([season], series_id)
-                good.append(season)
-            except PayloadError as exc:
-                _left_out(series_id, season.number, exc)
-        frames = _frames(good, series_id)
+    frames = _all_or_each(
+        lambda parts: _frames(list(parts.values()), series_id),
+        {season.number: season for season in parsed},
+        lambda _, season: _frames([season], series_id),
+        lambda number, exc: _left_out(series_id, number, exc),
+    )
     if cast is None:
         cast = tidy.cast_roles_by_season(
             {

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -226,19 +226,16 @@ def credits_by_season(
         :func:`crew_jobs`) of the seasons that parse, and ``{season_number: PayloadError}``
         for those that do not (empty when all parse).
     """
-    failed: dict[int, PayloadError] | None = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            cast, crew = _cast_and_crew(payloads, series_id)
-        except PayloadError:
-            failed = _unparsed(payloads, series_id)
-    if failed is None:
-        for warning in caught:
-            warnings.warn(warning.message, warning.category, stacklevel=2)
-        return cast, crew, {}
-    good = {n: p for n, p in payloads.items() if n not in failed}
-    return (*_cast_and_crew(good, series_id), failed)
+    failed: dict[int, PayloadError] = {}
+
+    def alone(n: int, payload: Mapping[str, Any]) -> None:
+        cast_roles(payload, series_id=series_id, season_number=n)
+        crew_jobs(payload, series_id=series_id, season_number=n)
+
+    cast, crew = _all_or_each(
+        lambda parts: _cast_and_crew(parts, series_id), payloads, alone, failed.__setitem__
+    )
+    return cast, crew, failed
 
 
 def _cast_and_crew(
@@ -250,16 +247,45 @@ def _cast_and_crew(
     )
 
 
-def _unparsed(payloads: Mapping[int, Mapping[str, Any]], series_id: int) -> dict[int, PayloadError]:
-    """Each season whose payload does not parse on its own, with why."""
-    failed: dict[int, PayloadError] = {}
-    for n, payload in payloads.items():
+_Key = TypeVar("_Key")
+_Part = TypeVar("_Part")
+_Result = TypeVar("_Result")
+
+
+def _all_or_each(
+    convert: Callable[[Mapping[_Key, _Part]], _Result],
+    parts: Mapping[_Key, _Part],
+    alone: Callable[[_Key, _Part], object],
+    refused: Callable[[_Key, PayloadError], None],
+) -> _Result:
+    """``convert(parts)``, leaving out the parts that break it.
+
+    One conversion of all the parts is much faster than one per part (the per-call cost of
+    building typed columns dominates), so only when it raises PayloadError is each part tried
+    ``alone``, ``refused`` told of each that fails, and the others converted again. Warnings
+    of the conversions not kept are dropped, so each is given once, by the conversion kept
+    (when that is the first, its warnings are given again from the code that called this
+    function's caller).
+    """
+    failed: dict[_Key, PayloadError] | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            cast_roles(payload, series_id=series_id, season_number=n)
-            crew_jobs(payload, series_id=series_id, season_number=n)
-        except PayloadError as exc:
-            failed[n] = exc
-    return failed
+            result = convert(parts)
+        except PayloadError:
+            failed = {}
+            for key, part in parts.items():
+                try:
+                    alone(key, part)
+                except PayloadError as exc:
+                    failed[key] = exc
+    if failed is None:
+        for warning in caught:
+            warnings.warn(warning.message, warning.category, stacklevel=3)
+        return result
+    for key, exc in failed.items():
+        refused(key, exc)
+    return convert({key: part for key, part in parts.items() if key not in failed})
 
 
 def seasons(
