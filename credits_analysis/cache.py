@@ -254,8 +254,8 @@ class RawCache:
         2xx. They are never read; ``clear("*")`` deletes them. Files that cannot be read at all
         are not leftovers but :meth:`unreadable`.
         """
-        for file in self._files("*"):
-            if self._state(file) == "leftover":
+        for file, state in self._states():
+            if state == "leftover":
                 yield file
 
     def unreadable(self) -> Iterator[Path]:
@@ -264,9 +264,17 @@ class RawCache:
         Neither used nor deleted: they may be another user's, and fixing their permissions
         makes them entries again.
         """
-        for file in self._files("*"):
-            if self._state(file) == "unreadable":
+        for file, state in self._states():
+            if state == "unreadable":
                 yield file
+
+    def leftovers_and_unreadable(self) -> tuple[list[Path], list[Path]]:
+        """:meth:`leftovers` and :meth:`unreadable` from one walk (each reads every payload)."""
+        found: dict[str, list[Path]] = {"leftover": [], "unreadable": []}
+        for file, state in self._states():
+            if state in found:
+                found[state].append(file)
+        return found["leftover"], found["unreadable"]
 
     def clear(self, pattern: str = "*") -> int:
         """Delete the entries matching ``pattern`` (as for :meth:`entries`); return how many.
@@ -284,8 +292,8 @@ class RawCache:
                 path.unlink(missing_ok=True)
                 _meta_path(path).unlink(missing_ok=True)
             if pattern == "*":
-                for file in self._files("*"):
-                    if self._state(file, locked=True) == "leftover":
+                for file, state in self._states(locked=True):
+                    if state == "leftover":
                         file.unlink(missing_ok=True)
         return len(doomed)
 
@@ -329,18 +337,31 @@ class RawCache:
             return []
         return sorted(p for p in self.root.rglob(pattern) if p.is_file())
 
-    def _state(self, file: Path, *, locked: bool = False) -> str:
-        """``entry``, ``leftover``, ``unreadable`` or ``other`` (a file that is none of ours)."""
+    def _states(self, *, locked: bool = False) -> Iterator[tuple[Path, str]]:
+        """Each file under the root, sorted, with its :meth:`_state`."""
+        entries: dict[tuple[str, str], str] = {}
+        for file in self._files("*"):
+            yield file, self._state(file, entries, locked=locked)
+
+    def _state(self, file: Path, entries: dict[tuple[str, str], str], *, locked: bool) -> str:
+        """``entry``, ``leftover``, ``unreadable`` or ``other`` (a file that is none of ours).
+
+        ``entries`` holds the state of each entry met so far: a payload and its sidecar share
+        it, so the payload is read and hashed once, not once for each of the two files.
+        """
         if file.name.startswith(".") and file.name.endswith(TEMPORARY_SUFFIX):
             return "leftover"
         key = self._key(file)
         if key is None:
             return "other"
-        try:
-            record = self._record(self.path_for(*key), locked=locked)
-        except PermissionError:
-            return "unreadable"
-        return "entry" if record is not None else "leftover"
+        if key not in entries:
+            try:
+                record = self._record(self.path_for(*key), locked=locked)
+            except PermissionError:
+                entries[key] = "unreadable"
+            else:
+                entries[key] = "entry" if record is not None else "leftover"
+        return entries[key]
 
     def _key(self, file: Path) -> tuple[str, str] | None:
         """``(api_path, language)`` of an entry's payload or sidecar; None for other files."""

@@ -341,31 +341,35 @@ def _cache(args: argparse.Namespace, settings: Settings) -> int:
         removed = sum(cache.clear(pattern) for pattern in patterns)
         say(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.root}")
         return EXIT_OK
-    entries = [entry for pattern in patterns for entry in cache.entries(pattern)]
+    # Only what is printed: the entries themselves would hold every payload at once.
+    listed = [
+        (entry.api_path, entry.language, entry.fetched_at, entry.status)
+        for pattern in patterns
+        for entry in cache.entries(pattern)
+    ]
     say(
-        f"{cache.root}: {len(entries)} entries matching {args.pattern or '*'!r}, "
+        f"{cache.root}: {len(listed)} entries matching {args.pattern or '*'!r}, "
         f"{cache.size_bytes() / 1e6:.1f} MB in all"
     )
-    leftovers = len(list(cache.leftovers()))
+    leftovers, unreadable = map(len, cache.leftovers_and_unreadable())
     if leftovers:
         say(
             f"{leftovers} file{'s' if leftovers != 1 else ''} of interrupted writes or damaged "
             "entries, never read; `credits-analysis cache clear --all` deletes them"
         )
-    unreadable = len(list(cache.unreadable()))
     if unreadable:
         say(
             f"{unreadable} file{'s' if unreadable != 1 else ''} that cannot be read (check their "
             "permissions and owner), neither used nor deleted"
         )
     now = datetime.now(UTC)
-    for entry in entries:
-        age = entry.age(now).total_seconds() / 86400
+    for api_path, language, fetched_at, status in listed:
+        age = (now - fetched_at).total_seconds() / 86400
         # A future date (a clock set wrong) makes the entry stale, never fresh forever.
         when = f"{age:.1f} days ago" if age >= 0 else "in the future: treated as stale"
         say(
-            f"{entry.api_path} {entry.language}  fetched {entry.fetched_at:%Y-%m-%d %H:%M} UTC "
-            f"({when})  HTTP {entry.status}"
+            f"{api_path} {language}  fetched {fetched_at:%Y-%m-%d %H:%M} UTC "
+            f"({when})  HTTP {status}"
         )
     return EXIT_OK
 

@@ -44,7 +44,7 @@ from credits_analysis.schema import (
     EPISODE_TYPES,
     empty_frame,
 )
-from credits_analysis.tidy import _column, _genders
+from credits_analysis.tidy import _all_or_each, _column, _genders, _no_empty
 
 __all__ = ["aggregate_part", "episode_tables", "is_season_details"]
 
@@ -143,29 +143,14 @@ def episode_tables(
             parsed.append(_Season.parse(payload, series_id=series_id, season_number=number))
         except PayloadError as exc:
             _left_out(series_id, number, exc)
-    # One conversion for the whole series (the per-call cost of typed columns dominates for
-    # seasons of a few thousand credits); only when a value breaks its rule is each season
+    # One conversion for the whole series; only when a value breaks its rule is each season
     # converted alone, to name and leave out the bad ones.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            frames = _frames(parsed, series_id)
-        except PayloadError:
-            frames = None
-    if frames is not None:
-        for warning in caught:
-            warnings.warn(warning.message, warning.category, stacklevel=2)
-    else:
-        good = []
-        for season in parsed:
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # given once, by the conversion kept
-                    _frames([season], series_id)
-                good.append(season)
-            except PayloadError as exc:
-                _left_out(series_id, season.number, exc)
-        frames = _frames(good, series_id)
+    frames = _all_or_each(
+        lambda parts: _frames(list(parts.values()), series_id),
+        {season.number: season for season in parsed},
+        lambda _, season: _frames([season], series_id),
+        lambda number, exc: _left_out(series_id, number, exc),
+    )
     if cast is None:
         cast = tidy.cast_roles_by_season(
             {
@@ -320,14 +305,16 @@ def _credits(
         "gender": _genders(g_gender + c_gender, "episode credit"),
         "kind": pd.Categorical.from_codes(kind, dtype=EPISODE_CREDIT_COLUMNS["kind"]),
         "character": _padded(
-            _no_empty_text(_column(character, "character", f"{g_where}.character")),
+            _column(list(map(_no_empty, character)), "character", f"{g_where}.character"),
             after=len(crew),
         ),
         "order": _padded(_column(order, "order", f"{g_where}.order"), after=len(crew)),
         "department": _padded(
             _column(department, "department", f"{c_where}.department"), before=len(guests)
         ),
-        "job": _padded(_no_empty_text(_column(job, "job", f"{c_where}.job")), before=len(guests)),
+        "job": _padded(
+            _column(list(map(_no_empty, job)), "job", f"{c_where}.job"), before=len(guests)
+        ),
     }
     frame = pd.DataFrame(data)
     # Guests were gathered before crew: put each episode's back together, TMDB's order kept.
@@ -361,15 +348,6 @@ def _fields(items: list[Any], keys: tuple[str, ...], where: str) -> list[Any]:
 
 def _blank_is_null(values: Any) -> list[Any]:
     return [v or None for v in values]
-
-
-def _no_empty_text(values: Any) -> Any:
-    """TMDB gives "" for an unknown character or job: <NA>, as in the cast and crew tables."""
-    blank = (values == "").fillna(False).to_numpy(dtype=bool)
-    if blank.any():
-        values = values.copy()
-        values[blank] = pd.NA
-    return values
 
 
 def _padded(values: Any, *, before: int = 0, after: int = 0) -> Any:

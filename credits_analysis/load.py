@@ -291,8 +291,9 @@ class _Gathered:
     seasons: dict[int, Found]
     #: Why the seasons were not fetched, when they were not.
     blocked: Blocked | None
-    #: :func:`tidy.seasons` of the details, parsed once, when they were checked.
-    listed: pd.DataFrame
+    #: :func:`tidy.seasons` of the details, parsed once, when they were checked (None when
+    #: the details failed, or the series crashed: nothing reads it then).
+    listed: pd.DataFrame | None
     ledger: Ledger = field(default_factory=Ledger)
     #: An unforeseen failure of this series alone (a bug), reported as its outcome.
     crash: Exception | None = None
@@ -358,8 +359,7 @@ async def _gather_alone(sources: Sources, series_id: int, plan: Plan) -> _Gather
         raise  # the settings, so every series, are wrong
     except Exception as exc:
         logger.debug("series %s failed unexpectedly", series_id, exc_info=exc)
-        nothing = empty_frame(SEASON_COLUMNS)
-        return _Gathered(series_id, exc, [], {}, None, nothing, crash=exc)  # type: ignore[arg-type]
+        return _Gathered(series_id, exc, [], {}, None, None, crash=exc)  # type: ignore[arg-type]
 
 
 async def _gather(
@@ -387,7 +387,7 @@ async def _gather(
         except PayloadError as exc:
             details = exc
     if not isinstance(details, Payload):
-        return _Gathered(series_id, details, [], {}, blocked, empty_frame(SEASON_COLUMNS), ledger)
+        return _Gathered(series_id, details, [], {}, blocked, None, ledger)
     numbers, unlisted = season_plan(details.payload, listed, plan)
     seasons: dict[int, Found] = dict(unlisted)
     paths = {season_path(series_id, n): n for n in numbers if n not in seasons}
@@ -435,6 +435,7 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         found.partial = _nothing_loaded(gathered.series_id, settings)
         raise found
     details = found.payload
+    assert gathered.listed is not None  # parsed whenever the details are a payload
     failures: dict[int, CreditsAnalysisError] = {}
     loaded: dict[int, Payload] = {}
     for n in gathered.numbers:
@@ -443,11 +444,10 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
             failures[n] = result
         else:
             loaded[n] = result
-    payloads = {n: found.payload for n, found in loaded.items()}
     series_id = gathered.series_id
     aggregates = {
-        n: episode_tidy.aggregate_part(p, series_id=series_id, season_number=n)
-        for n, p in payloads.items()
+        n: episode_tidy.aggregate_part(season.payload, series_id=series_id, season_number=n)
+        for n, season in loaded.items()
     }
     cast, crew, unparsed = tidy.credits_by_season(aggregates, series_id=series_id)
     for n, exc in unparsed.items():
@@ -457,7 +457,8 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         )
         failures[n].__cause__ = exc
     failures = {n: failures[n] for n in gathered.numbers if n in failures}
-    with_episodes = {n: payloads[n] for n in loaded if episode_tidy.is_season_details(payloads[n])}
+    payloads = {n: season.payload for n, season in loaded.items()}
+    with_episodes = {n: p for n, p in payloads.items() if episode_tidy.is_season_details(p)}
     episodes, episode_credits = episode_tidy.episode_tables(
         with_episodes, series_id=series_id, cast=cast
     )
@@ -469,8 +470,8 @@ def _assemble(gathered: _Gathered, settings: Settings) -> SeriesCredits:
         seasons=_season_table(gathered.listed, loaded),
         cast=cast,
         crew=crew,
-        payloads={n: payloads[n] for n in loaded},
-        failures=dict(failures),
+        payloads=payloads,
+        failures=failures,
         is_synthetic=details.get(SYNTHETIC_KEY) is True,
         episodes=episodes,
         episode_credits=episode_credits,

@@ -118,8 +118,8 @@ class SeriesOutcome:
         What :func:`load_series` would have warned: partial loads, stale or bundled data
         standing in, data quality.
     requests : int
-        API paths asked of TMDB for this series (0 when everything came from the cache or the
-        bundled data; each path counted once, however many attempts it took).
+        Requests sent to TMDB for this series, each attempt counted, retries too (0 when
+        everything came from the cache or the bundled data).
     """
 
     series_id: int

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -226,19 +226,16 @@ def credits_by_season(
         :func:`crew_jobs`) of the seasons that parse, and ``{season_number: PayloadError}``
         for those that do not (empty when all parse).
     """
-    failed: dict[int, PayloadError] | None = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            cast, crew = _cast_and_crew(payloads, series_id)
-        except PayloadError:
-            failed = _unparsed(payloads, series_id)
-    if failed is None:
-        for warning in caught:
-            warnings.warn(warning.message, warning.category, stacklevel=2)
-        return cast, crew, {}
-    good = {n: p for n, p in payloads.items() if n not in failed}
-    return (*_cast_and_crew(good, series_id), failed)
+    failed: dict[int, PayloadError] = {}
+
+    def alone(n: int, payload: Mapping[str, Any]) -> None:
+        cast_roles(payload, series_id=series_id, season_number=n)
+        crew_jobs(payload, series_id=series_id, season_number=n)
+
+    cast, crew = _all_or_each(
+        lambda parts: _cast_and_crew(parts, series_id), payloads, alone, failed.__setitem__
+    )
+    return cast, crew, failed
 
 
 def _cast_and_crew(
@@ -250,16 +247,45 @@ def _cast_and_crew(
     )
 
 
-def _unparsed(payloads: Mapping[int, Mapping[str, Any]], series_id: int) -> dict[int, PayloadError]:
-    """Each season whose payload does not parse on its own, with why."""
-    failed: dict[int, PayloadError] = {}
-    for n, payload in payloads.items():
+_Key = TypeVar("_Key")
+_Part = TypeVar("_Part")
+_Result = TypeVar("_Result")
+
+
+def _all_or_each(
+    convert: Callable[[Mapping[_Key, _Part]], _Result],
+    parts: Mapping[_Key, _Part],
+    alone: Callable[[_Key, _Part], object],
+    refused: Callable[[_Key, PayloadError], None],
+) -> _Result:
+    """``convert(parts)``, leaving out the parts that break it.
+
+    One conversion of all the parts is much faster than one per part (the per-call cost of
+    building typed columns dominates), so only when it raises PayloadError is each part tried
+    ``alone``, ``refused`` told of each that fails, and the others converted again. Warnings
+    of the conversions not kept are dropped, so each is given once, by the conversion kept
+    (when that is the first, its warnings are given again from the code that called this
+    function's caller).
+    """
+    failed: dict[_Key, PayloadError] | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            cast_roles(payload, series_id=series_id, season_number=n)
-            crew_jobs(payload, series_id=series_id, season_number=n)
-        except PayloadError as exc:
-            failed[n] = exc
-    return failed
+            result = convert(parts)
+        except PayloadError:
+            failed = {}
+            for key, part in parts.items():
+                try:
+                    alone(key, part)
+                except PayloadError as exc:
+                    failed[key] = exc
+    if failed is None:
+        for warning in caught:
+            warnings.warn(warning.message, warning.category, stacklevel=3)
+        return result
+    for key, exc in failed.items():
+        refused(key, exc)
+    return convert({key: part for key, part in parts.items() if key not in failed})
 
 
 def seasons(
@@ -381,17 +407,7 @@ def _kept_seasons(listed: list[Any], series_id: int) -> list[Mapping[str, Any]]:
     """
     kept: dict[int, Mapping[str, Any]] = {}
     for index, season in enumerate(listed):
-        if not isinstance(season, Mapping):
-            fault = f"is a {type(season).__name__}, not an object"
-        else:
-            fault = next(
-                (
-                    str(exc)
-                    for field, column in _SEASON_FIELDS.items()
-                    for exc in _refusal([season.get(field)], column, f"'{field}'")
-                ),
-                None,
-            )
+        fault = _season_fault(season)
         if fault is None and season["season_number"] in kept:
             fault = f"repeats season {season['season_number']}; the first one listed is kept"
         if fault is not None:
@@ -401,13 +417,16 @@ def _kept_seasons(listed: list[Any], series_id: int) -> list[Mapping[str, Any]]:
     return list(kept.values())
 
 
-def _refusal(values: list[Any], column: str, where: str) -> list[PayloadError]:
-    """``[the PayloadError]`` if ``values`` break the rule of ``column``, else ``[]``."""
-    try:
-        _column(values, column, where)
-    except PayloadError as exc:
-        return [exc]
-    return []
+def _season_fault(season: Any) -> str | None:
+    """How a listed season breaks the policy (the first field that does); None if it does not."""
+    if not isinstance(season, Mapping):
+        return f"is a {type(season).__name__}, not an object"
+    for field, column in _SEASON_FIELDS.items():
+        try:
+            _check([season.get(field)], column, f"'{field}'")
+        except PayloadError as exc:
+            return str(exc)
+    return None
 
 
 def series_results(results: Sequence[Any]) -> pd.DataFrame:
@@ -601,14 +620,30 @@ def _column(values: list[Any], column: str, where: str) -> Any:
     the one :mod:`credits_analysis.schema` declares for the column.
     """
     rule = VALUE_RULES[column]
+    numbers = _check(values, column, where)
+    if numbers is None:
+        return _text(values, where) if rule.kind == "text" else pd.array(values, dtype="boolean")
+    data, nulls = numbers
+    if rule.kind == "number":
+        data[nulls] = np.nan
+        return data
+    return data if rule.required else pd.arrays.IntegerArray(data, nulls)
+
+
+def _check(values: list[Any], column: str, where: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Raise the PayloadError of the first of ``values`` that breaks the rule of ``column``.
+
+    For an integer or number column, give back the values as its numpy dtype (a null as the
+    rule's minimum) and where they are null: the range check needs them converted, and
+    :func:`_column` builds the column from them. None for text and flags.
+    """
+    rule = VALUE_RULES[column]
     allowed = _KIND_TYPES[rule.kind] if rule.required else _KIND_TYPES[rule.kind] | {_NULL}
     types = set(map(type, values))
     if not types <= allowed:
         raise _refused(where, rule, next(v for v in values if type(v) not in allowed))
-    if rule.kind == "text":
-        return _text(values, where)
-    if rule.kind == "flag":
-        return pd.array(values, dtype="boolean")
+    if rule.kind in ("text", "flag"):
+        return None
     dtype = "int64" if rule.kind == "integer" else "float64"
     objects = np.array(values, dtype=object)
     nulls = np.equal(objects, None) if _NULL in types else np.zeros(len(values), dtype=bool)
@@ -623,10 +658,7 @@ def _column(values: list[Any], column: str, where: str) -> Any:
     bad = np.flatnonzero(broken)
     if bad.size:
         raise _refused(where, rule, values[bad[0]])
-    if rule.kind == "number":
-        data[nulls] = np.nan
-        return data
-    return data if rule.required else pd.arrays.IntegerArray(data, nulls)
+    return data, nulls
 
 
 def _refused(where: str, rule: ValueRule, value: Any) -> PayloadError:

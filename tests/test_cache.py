@@ -417,6 +417,33 @@ def test_unreadable_entry_is_neither_served_nor_a_leftover(
     assert locked.exists()  # not ours to delete
 
 
+def test_one_walk_reads_each_payload_once_and_sorts_every_file(
+    store: RawCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write(details_path(1), "en-US", b"{}", url=URL)
+    tampered = store.write(details_path(2), "en-US", b"{}", url=URL).path
+    tampered.write_bytes(b"[]")
+    locked = store.write(SEASON, "en-US", BODY, url=URL).path
+    real_read = Path.read_bytes
+    reads: list[Path] = []
+
+    def read_bytes(self: Path) -> bytes:
+        reads.append(self)
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    found = store.leftovers_and_unreadable()
+    payloads = [p for p in reads if not p.name.endswith(".meta.json")]
+    assert sorted(payloads) == sorted([store.path_for(details_path(1), "en-US"), tampered, locked])
+    assert found == (list(store.leftovers()), list(store.unreadable()))
+    assert found == (
+        [tampered, tampered.with_name("2.en-US.meta.json")],
+        [locked, locked.with_name(SIDECAR)],
+    )
+
+
 SIDECAR = "aggregate_credits.en-US.meta.json"
 
 

@@ -176,6 +176,17 @@ def test_a_value_breaking_the_policy_leaves_that_seasons_episodes_out() -> None:
     assert "cast and crew are kept" in warned[0]
 
 
+def test_a_season_left_out_is_told_before_the_warnings_of_the_seasons_kept() -> None:
+    kept, bad = hand.season(1), hand.season(2)
+    kept["episodes"][0]["air_date"] = None
+    bad["episodes"][0]["runtime"] = "50 min"
+    bad["episodes"][1]["air_date"] = None  # not told: its season's episodes are left out
+    _, _, warned = tables({1: kept, 2: bad})
+    assert len(warned) == 2
+    assert warned[0].startswith("series 77 season 2: its episodes are left out")
+    assert warned[1].startswith("series 77 season 1 episode 1 has no air date")
+
+
 # --- the loading path ---
 
 

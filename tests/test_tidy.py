@@ -528,6 +528,16 @@ def test_a_listed_season_that_breaks_the_policy_is_left_out_with_a_warning() -> 
     assert any("seasons[5] left out: 'episode_count' " in m and "found -1" in m for m in messages)
 
 
+def test_a_lone_surrogate_in_a_season_name_is_reported_once() -> None:
+    details = {"id": 9, "seasons": [{"season_number": 1, "name": "Season \ud800 1"}]}
+    with pytest.warns(DataQualityWarning) as warned:
+        frame = tidy.seasons(details)
+    assert [str(w.message) for w in warned] == [
+        "1 seasons[].name value held a lone UTF-16 surrogate (not text); replaced by U+FFFD"
+    ]
+    assert frame["name"].tolist() == ["Season \ufffd 1"]
+
+
 def test_a_repeated_season_number_is_kept_once_with_a_warning() -> None:
     details = {
         "id": 9,
