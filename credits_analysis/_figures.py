@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from credits_analysis.wording import season_label
+from credits_analysis.wording import SPECIALS_SEASON, season_label
 
 if TYPE_CHECKING:
     from credits_analysis.load import SeriesCredits
@@ -150,7 +150,15 @@ def title(what: str, series_name: str | None) -> str:
 def season_order(frame: pd.DataFrame, *, include_specials: bool) -> list[int]:
     """Every season of the input, so all figures of a series share one season axis."""
     numbers = (int(n) for n in frame["season_number"].dropna().unique())
-    return sorted(n for n in numbers if include_specials or n != 0)
+    return sorted(n for n in numbers if include_specials or n != SPECIALS_SEASON)
+
+
+def person_labels(people: pd.DataFrame) -> list[str]:
+    """Row labels for people: their escaped name, the id added where two people share a name."""
+    ids = people["person_id"].astype(str)
+    names = people["name"].fillna("person " + ids)
+    shared = names.duplicated(keep=False)
+    return [text(label) for label in names.where(~shared, names + " (#" + ids + ")")]
 
 
 def count_colorbar(largest: float, label: str) -> dict[str, object]:
@@ -182,8 +190,13 @@ def finish(
         fig.update_xaxes(title_text=SEASON)
     fig.update_layout(title_layout(title_text, subtitle))
     if rows is not None:
-        fig.update_layout(height=max(400, 160 + ROW_HEIGHT * rows))
+        fig.update_layout(height=rows_height(rows))
     return fig
+
+
+def rows_height(rows: int) -> int:
+    """A figure's height in pixels for ``rows`` rows of people or departments."""
+    return max(400, 160 + ROW_HEIGHT * rows)
 
 
 def empty(title_text: str, *, subtitle: str | None = None) -> go.Figure:

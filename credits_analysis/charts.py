@@ -48,6 +48,7 @@ from credits_analysis._figures import (
     empty,
     finish,
     one_two_five,
+    person_labels,
     season_order,
     series_names,
     stack,
@@ -206,7 +207,7 @@ def episode_heatmap(
         go.Heatmap(
             z=z,
             x=[season_label(s) for s in order],
-            y=_person_labels(people),
+            y=person_labels(people),
             customdata=np.dstack(hover),
             colorscale=_SEQUENTIAL,
             hoverongaps=False,
@@ -718,7 +719,7 @@ def regulars_timeline(
     if spans.empty:
         return empty(title_text)
     people = spans.drop_duplicates("person_id")
-    order = pd.Series(_person_labels(people), index=people["person_id"])
+    order = pd.Series(person_labels(people), index=people["person_id"])
     fig = px.scatter(
         spans.assign(
             season=spans["season_number"].map(season_label),
@@ -824,7 +825,7 @@ def people_per_season(
     panels = {}
     for table in tables:
         data = charted(series, table, series_name)  # type: ignore[arg-type]
-        kind = _kind(data.frame) if table == "cast" else "Crew"
+        kind = _kind(data.frame)
         split = analysis.gender_split(
             data.frame, by=("series_id", "season_number"), include_specials=include_specials
         )
@@ -915,11 +916,13 @@ def _series_lines(
     for column, (panel, (data, values)) in enumerate(panels.items(), start=1):
         names = series_names(data)
         lines: dict[tuple[object, ...], list[str]] = {}
+        seasons: set[int] = set()
         for index, (series_id, name) in enumerate(names.items()):
             mine = values[values["series_id"] == series_id].sort_values("season_number")
             if mine.empty:
                 continue
             any_line = True
+            seasons.update(int(n) for n in mine["season_number"])
             style = index % len(SERIES_COLORS)
             labels = mine["season_number"].map(season_label)
             values_shown = mine["value"].round(4)
@@ -948,13 +951,15 @@ def _series_lines(
             for same in lines.values()
             if len(same) > 1
         ]
+        fig.update_xaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=[season_label(n) for n in sorted(seasons)],
+            title_text=SEASON,
+            col=column,
+        )
     if not any_line:
         return empty(title_text)
-    for axis in fig.select_xaxes():
-        suffix = axis.plotly_name.removeprefix("xaxis")
-        shown = {x for t in fig.data if (t.xaxis or "x") == "x" + suffix for x in t.x}
-        order = sorted(shown, key=lambda label: 0 if label == SPECIALS_LABEL else int(label[1:]))
-        axis.update(type="category", categoryorder="array", categoryarray=order, title_text=SEASON)
     fig.update_yaxes(rangemode="tozero", showticklabels=True, title_text=None)
     fig.update_yaxes(title_text=axis_title, col=1)
     if share:
@@ -966,14 +971,6 @@ def _series_lines(
 def _kind(frame: pd.DataFrame) -> str:
     """The frame's kind, "Cast" or "Crew", from the column only crew frames have."""
     return "Crew" if "department" in frame.columns else "Cast"
-
-
-def _person_labels(people: pd.DataFrame) -> list[str]:
-    """Row labels for people: their escaped name, the id added where two people share a name."""
-    ids = people["person_id"].astype(str)
-    names = people["name"].fillna("person " + ids)
-    shared = names.duplicated(keep=False)
-    return [text(label) for label in names.where(~shared, names + " (#" + ids + ")")]
 
 
 def _log_floor(values: pd.Series) -> float | None:

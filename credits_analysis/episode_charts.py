@@ -16,8 +16,17 @@ from typing import Literal
 import pandas as pd
 import plotly.graph_objects as go
 
-from credits_analysis._figures import empty, text, title, title_layout
+from credits_analysis._figures import (
+    SEASON,
+    empty,
+    person_labels,
+    rows_height,
+    text,
+    title,
+    title_layout,
+)
 from credits_analysis.charts import GENDER_COLORS
+from credits_analysis.episodes import guest_returns
 from credits_analysis.schema import GENDER_CATEGORIES
 from credits_analysis.wording import season_label
 
@@ -25,7 +34,6 @@ __all__ = ["guest_timeline", "makers_strip", "women_directing_bars"]
 
 Axis = Literal["episode", "air_date"]
 _ROLES = {"directed": "Directed by", "written": "Written by"}
-_ROW_HEIGHT = 22
 _SLOT = 0.22  # vertical offset between people sharing one episode's credit
 
 
@@ -125,23 +133,14 @@ def guest_timeline(
         raise ValueError(f"top must be at least 1, got {top!r}")
     heading = title("Guest stars who came back", series_name)
     back = appearances[appearances["appearances"] > 1]
-    first = back.groupby("person_id")["position"].min()
-    ranked = (
-        back.drop_duplicates("person_id")
-        .assign(first=lambda t: t["person_id"].map(first))
-        .sort_values(["appearances", "first"], ascending=[False, True], kind="stable")
-        .head(top)
-    )
+    ranked = guest_returns(appearances).head(top)
     shown, subtitle = _placed(back[back["person_id"].isin(ranked["person_id"])], by)
     if shown.empty:
         return empty(heading)
-    names = _escaped(ranked["name"].fillna("person " + ranked["person_id"].astype(str)))
-    labels = [
-        f"{name} (#{pid})" if duplicated else name
-        for name, pid, duplicated in zip(
-            names, ranked["person_id"], names.duplicated(keep=False), strict=True
-        )
-    ]
+    # Rows are named as each guest is credited on their first episode ("person <id>" if the
+    # name is missing there), where guest_returns takes the first name known.
+    credited = back.drop_duplicates("person_id").set_index("person_id")["name"]
+    labels = person_labels(ranked.assign(name=ranked["person_id"].map(credited)))
     row = pd.Series(labels, index=ranked["person_id"].to_numpy())
     fig = go.Figure()
     for gender in GENDER_CATEGORIES:
@@ -170,9 +169,8 @@ def guest_timeline(
         )
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1])
     _x_axis(fig, shown, by)
-    height = max(400, 160 + _ROW_HEIGHT * len(labels))
     return fig.update_layout(
-        title_layout(heading, subtitle), height=height, legend_title_text="Gender"
+        title_layout(heading, subtitle), height=rows_height(len(labels)), legend_title_text="Gender"
     )
 
 
@@ -226,7 +224,7 @@ def women_directing_bars(share: pd.DataFrame, *, series_name: str | None = None)
         "a co-directed episode credits each of its directors."
     )
     fig.update_yaxes(tickformat=".0%", range=[0, 1], title_text="Women's share")
-    fig.update_xaxes(type="category", title_text="Season")
+    fig.update_xaxes(type="category", title_text=SEASON)
     return fig.update_layout(title_layout(heading, subtitle), barmode="group")
 
 

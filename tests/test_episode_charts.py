@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from credits_analysis import episode_charts, episode_tidy, episodes, tidy
+from credits_analysis.schema import GENDER_CATEGORIES
 from tests import episode_payloads as hand
 
 
@@ -108,3 +109,29 @@ def test_no_episodes_draw_an_empty_figure_that_says_so() -> None:
     ):
         assert fig.data == ()
         assert fig.layout.annotations[0].text == "No credits to show"
+
+
+def test_guest_rows_follow_guest_returns_named_as_on_their_first_episode() -> None:
+    # Ann #1 is on three episodes; #2 has no name on their first episode; Ann #3 came back later.
+    guests = [(1, "Ann", 1), (1, "Ann", 2), (1, "Ann", 3), (2, None, 1), (2, "Bo", 4)]
+    guests += [(3, "Ann", 2), (3, "Ann", 5), (4, "Cy", 6)]
+    frame = pd.DataFrame(guests, columns=["person_id", "name", "position"])
+    frame = frame.sort_values(["position", "person_id"], kind="stable").reset_index(drop=True)
+    by_person = frame.groupby("person_id")
+    appearances = frame.assign(
+        name=frame["name"].astype("string"),
+        gender=pd.Categorical(["female"] * len(frame), categories=GENDER_CATEGORIES),
+        character=pd.array(["Guest"] * len(frame), dtype="string"),
+        season_number=1,
+        episode_number=frame["position"].astype("Int64"),
+        air_date=pd.NaT,
+        appearance=by_person.cumcount() + 1,
+        appearances=by_person["position"].transform("size"),
+        gap=pd.array([pd.NA] * len(frame), dtype="Int64"),
+    )
+    fig = episode_charts.guest_timeline(appearances)
+    rows = list(fig.layout.yaxis.categoryarray[::-1])
+    assert rows == ["Ann (#1)", "person 2", "Ann (#3)"]
+    ranked = episodes.guest_returns(appearances)["person_id"].tolist()
+    assert ranked == [1, 2, 3]
+    assert fig.layout.height == 400

@@ -44,8 +44,8 @@ class Season:
         jobs = self.jobs.setdefault((person.id, department), Counter())
         jobs[job] = min(self.episodes, jobs[job] + episodes)
 
-    def payload(self, season_id: int, registry: Registry) -> dict[str, Any]:
-        """The season's ``aggregate_credits`` payload.
+    def payload(self, registry: Registry) -> dict[str, Any]:
+        """The season's ``aggregate_credits``, as appended to its details (so with no ``id``).
 
         Cast is sorted as TMDB sorts it (most episodes first, then billing order), crew by
         department, then most episodes first. ``total_episode_count`` is the sum over a
@@ -85,7 +85,7 @@ class Season:
             for (person_id, department), jobs in self.jobs.items()
         ]
         crew.sort(key=lambda p: (p["department"], -p["total_episode_count"], p["name"]))
-        return {"cast": cast, "crew": crew, "id": season_id}
+        return {"cast": cast, "crew": crew}
 
     def episode_list(
         self, season_id: int, registry: Registry, *, series_id: int, premiere: date | None

@@ -163,7 +163,7 @@ def generate_series(
         cast.specials(season, crew.showrunner)
         crew.specials(season)
     season_ids = {n: series_id * _SEASON_ID_SPAN + n for n in range(seasons + 2)}
-    credits = {n: built[n].payload(season_ids[n], registry) for n in sorted(built)}
+    credits = {n: built[n].payload(registry) for n in sorted(built)}
     details = _details(
         series_id,
         name=name or f"Synthetic Series {series_id} (synthetic demo)",
@@ -215,8 +215,7 @@ def _season_details(
         "poster_path": None,
         "season_number": item["season_number"],
         "vote_average": item["vote_average"],
-        # Appended, TMDB's aggregate credits carry no id of their own.
-        "aggregate_credits": {"cast": credits["cast"], "crew": credits["crew"]},
+        "aggregate_credits": credits,
     }
 
 
