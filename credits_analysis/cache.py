@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credits_analysis._files import TEMPORARY_SUFFIX, write_all_atomically
 from credits_analysis.config import LANGUAGE_PATTERN, MAX_CACHE_AGE
@@ -50,6 +50,9 @@ from credits_analysis.endpoints import redact_url
 from credits_analysis.errors import PayloadError
 
 __all__ = ["CacheEntry", "RawCache"]
+
+if TYPE_CHECKING:  # the cache stores responses but needs nothing of the HTTP client
+    from credits_analysis.tmdb import TMDBResponse
 
 logger = logging.getLogger(__name__)
 
@@ -231,17 +234,40 @@ class RawCache:
             )
         return CacheEntry(api_path, language, path, stamp, meta["url"], status, body)
 
-    def entries(self, pattern: str = "*") -> Iterator[CacheEntry]:
+    def keep(self, response: TMDBResponse, *, api_path: str | None = None) -> None:
+        """Store a successful TMDB ``response`` (as ``api_path`` when given), warning instead of
+        raising when the cache cannot be written: the data is in hand, and an unwritable cache
+        only costs a repeated request next time."""
+        path = response.api_path if api_path is None else api_path
+        try:
+            self.write(
+                path,
+                response.language,
+                response.body,
+                url=response.url,
+                status=response.status,
+                fetched_at=response.fetched_at,
+            )
+        except OSError as exc:
+            logger.warning("could not cache %s in %s: %s", path, self.root, exc)
+
+    def entries(self, pattern: str | re.Pattern[str] = "*") -> Iterator[CacheEntry]:
         """Yield the complete entries whose ``api_path.language`` matches the glob ``pattern``.
 
-        For example ``"tv/1399/*"`` or ``"*.fr-FR"``.
+        For example ``"tv/1399/*"`` or ``"*.fr-FR"``; a glob's ``*`` also crosses ``/``. A
+        compiled regular expression must match the whole ``api_path`` instead. Files of other
+        entries are not read.
         """
         for meta_path in self._files(f"*{_META_SUFFIX}"):
             key = self._key(meta_path)
             if key is None:
                 continue
             api_path, language = key
-            if fnmatch(f"{api_path}.{language}", pattern) or fnmatch(api_path, pattern):
+            if isinstance(pattern, re.Pattern):
+                wanted = pattern.fullmatch(api_path) is not None
+            else:
+                wanted = fnmatch(f"{api_path}.{language}", pattern) or fnmatch(api_path, pattern)
+            if wanted:
                 entry = self.read(api_path, language)
                 if entry is not None:
                     yield entry

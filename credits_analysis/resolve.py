@@ -66,6 +66,8 @@ _SLUG = re.compile(r"(\d+)-\S*")
 _HOST_AND_PATH = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}/")
 _TMDB_HOST = "themoviedb.org"
 _TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
+# The API path of a series' details (its seasons and searches have longer paths).
+_DETAILS_PATH = re.compile(r"tv/\d+")
 
 
 @dataclass(frozen=True)
@@ -208,17 +210,15 @@ def known_series(settings: Settings) -> pd.DataFrame:
     details: list[Any] = [
         samples.load(name)
         for path, name in RECORDED_SAMPLES.items()
-        if re.fullmatch(r"tv/\d+", path)
+        if _DETAILS_PATH.fullmatch(path)
     ]
     for store in (RawCache(data_dir() / "demo", read_only=True), RawCache(settings.cache_dir)):
-        # Details paths end with the id; season credits ("tv/1/season/1/aggregate_credits")
-        # do not, so they are not read and checksummed for nothing.
-        for entry in store.entries("tv/*[0-9]"):
-            if re.fullmatch(r"tv/\d+", entry.api_path):
-                try:
-                    details.append(entry.payload())
-                except PayloadError:
-                    continue  # a damaged entry: loading it would fail the same way
+        # Only the details are read: seasons, the biggest entries, are not checksummed for nothing.
+        for entry in store.entries(_DETAILS_PATH):
+            try:
+                details.append(entry.payload())
+            except PayloadError:
+                continue  # a damaged entry: loading it would fail the same way
     usable = [d for d in details if isinstance(d, dict) and isinstance(d.get("name"), str)]
     return tidy.series_results(usable)
 

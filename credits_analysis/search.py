@@ -350,18 +350,7 @@ class _Session:
         client = await self._connected()
         response = await client.get(endpoint, language=language, params=params)
         payload = check(response.payload, response.url)
-        try:
-            self.cache.write(
-                path,
-                language,
-                response.body,
-                url=response.url,
-                status=response.status,
-                fetched_at=response.fetched_at,
-            )
-        except OSError as exc:
-            # The answer is in hand; an unwritable cache costs a repeated search, not this one.
-            logger.warning("could not cache %s in %s: %s", path, self.cache.root, exc)
+        self.cache.keep(response, api_path=path)
         return payload
 
     async def _connected(self) -> AsyncTMDBClient:

@@ -150,7 +150,7 @@ class Ledger:
     stale : list[Stale]
         Expired cache entries used.
     requests : int
-        API paths asked of TMDB (each counted once, however many attempts it took).
+        Requests sent to TMDB: every attempt, retries included.
     """
 
     stale: list[Stale] = field(default_factory=list)
@@ -458,7 +458,7 @@ class Sources:
         def on_result(path: str, result: TMDBResponse | TMDBError) -> None:
             # Stored as each response arrives: a process killed mid-fetch keeps what it got.
             if isinstance(result, TMDBResponse):
-                _store(self.cache, result)
+                self.cache.keep(result)
             if bar is not None:
                 bar.set_postfix_str("", refresh=False)
                 bar.update()
@@ -491,21 +491,6 @@ class Sources:
                 )
                 self._client = await client.__aenter__()
             return self._client
-
-
-def _store(cache: RawCache, response: TMDBResponse) -> None:
-    try:
-        cache.write(
-            response.api_path,
-            response.language,
-            response.body,
-            url=response.url,
-            status=response.status,
-            fetched_at=response.fetched_at,
-        )
-    except OSError as exc:
-        # The data is in hand; an unwritable cache costs a re-fetch next time, not this load.
-        logger.warning("could not cache %s in %s: %s", response.api_path, cache.root, exc)
 
 
 def _stale(ledger: Ledger, entry: CacheEntry, cached: Found, ttl: timedelta, reason: str) -> Found:
