@@ -16,7 +16,8 @@ seasons of 200 episodes with about 58,000 cast roles, takes about two seconds)::
         -> (details, {season_number: aggregate_credits})
 
 ``details`` is a ``/tv/{series_id}`` payload and each value a
-``/tv/{series_id}/season/{n}/aggregate_credits`` payload whose ``id`` is the season id.
+``/tv/{series_id}/season/{n}?append_to_response=aggregate_credits`` payload (the season's
+episodes, with its ``aggregate_credits`` appended; ``id`` is the season id).
 
 What the generated seasons show:
 
