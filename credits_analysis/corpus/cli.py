@@ -14,6 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from credits_analysis._files import write_atomically
+from credits_analysis._tables import table_bytes
 from credits_analysis._terminal import say
 from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.corpus import query
@@ -259,7 +260,8 @@ def _render(table: Any, file_format: str) -> bytes:
         return buffer.getvalue()
     frame = table.to_pandas()
     if file_format == "csv":
-        return frame.to_csv(index=False).encode("utf-8")
+        # Query results carry TMDB's text: quoted against spreadsheet formulas like `tables`.
+        return table_bytes(frame, "csv")
     if file_format == "json":
         return (frame.to_json(orient="records", date_format="iso", lines=True) or "").encode()
     shown = frame.head(TABLE_ROWS).to_string(index=False)

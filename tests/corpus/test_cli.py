@@ -69,6 +69,15 @@ def test_sql_prints_tables_csv_json_and_writes_parquet(
     assert [tuple(r.values()) for r in pq.read_table(out).to_pylist()] == expected
 
 
+def test_sql_csv_quotes_text_a_spreadsheet_would_evaluate(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "SELECT '=1+2' AS name, -1 AS number"
+    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
+    # The formula gets a leading quote; the negative number is left alone.
+    assert capsys.readouterr().out.splitlines() == ["name,number", "'=1+2,-1"]
+
+
 @pytest.mark.parametrize(
     "statement",
     [
