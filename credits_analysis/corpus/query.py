@@ -9,6 +9,7 @@ and reading other files are refused.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -23,11 +24,16 @@ from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import require_meta
 from credits_analysis.errors import ConfigError
 
-__all__ = ["READ_ONLY_STATEMENTS", "check_read_only", "open"]
+__all__ = ["BUCKET_SCHEMA", "READ_ONLY_STATEMENTS", "bucket_views", "check_read_only", "open"]
 
 #: Statement types ``corpus sql`` runs; anything else is refused before it runs (EXPLAIN too:
 #: EXPLAIN ANALYZE runs the statement it explains).
 READ_ONLY_STATEMENTS = frozenset({"SELECT"})
+#: Schema of the per-bucket views: ``buckets.cast_7`` holds the rows of ``cast`` whose series
+#: fall in bucket 7 (``series_id % 64``), so a query can work bucket by bucket.
+BUCKET_SCHEMA = "buckets"
+#: Tables that also get per-bucket views: the ones per-series metrics aggregate.
+_BUCKETED = ("cast",)
 
 
 def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyConnection:
@@ -45,7 +51,9 @@ def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyCon
     duckdb.DuckDBPyConnection
         Views ``cast``, ``crew``, ``seasons`` (the columns of the in-memory tables of
         :mod:`credits_analysis.schema`), ``series``, ``creators`` and ``failures`` (see
-        :data:`~credits_analysis.corpus.layout.SCHEMAS`).
+        :data:`~credits_analysis.corpus.layout.SCHEMAS`); and in schema ``buckets``, the
+        rows of ``cast`` split by series bucket (``buckets.cast_0`` to ``buckets.cast_63``,
+        those with rows; see :func:`bucket_views`).
 
     Raises
     ------
@@ -78,6 +86,14 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
                     # No rows yet: an empty table with the columns and types of the Parquet.
                     empty = SCHEMAS[table].empty_table()  # noqa: F841 - read by name by DuckDB
                     setup.execute(f"CREATE TABLE {_quote(table)} AS SELECT * FROM empty")
+            setup.execute(f"CREATE SCHEMA {BUCKET_SCHEMA}")
+            for table in _BUCKETED:
+                by_bucket: dict[int, list[tuple[DataFile, frozenset[int] | None]]] = {}
+                for entry in files[table]:
+                    by_bucket.setdefault(entry[0].bucket, []).append(entry)
+                for bucket, entries in sorted(by_bucket.items()):
+                    name = f"{BUCKET_SCHEMA}.{_quote(f'{table}_{bucket}')}"
+                    setup.execute(f"CREATE VIEW {name} AS {_view_sql(table, entries)}")
         connection = duckdb.connect(database, read_only=True)
     finally:
         # The open connection keeps the file readable; nothing is left behind on disk.
@@ -87,6 +103,30 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")
     return connection
+
+
+def bucket_views(connection: duckdb.DuckDBPyConnection, table: str) -> dict[int, str]:
+    """The per-bucket views of ``table`` that ``connection`` has, by bucket.
+
+    Each view holds whole series (a series' rows all lie in one bucket), and together they
+    hold exactly the rows of ``table``. A connection not made by :func:`open` has none.
+
+    Returns
+    -------
+    dict[int, str]
+        Bucket number to the view's quoted, schema-qualified name, in bucket order.
+    """
+    names = connection.execute(
+        "SELECT view_name FROM duckdb_views() WHERE schema_name = ? AND NOT internal",
+        [BUCKET_SCHEMA],
+    ).fetchall()
+    pattern = re.compile(rf"{re.escape(table)}_(\d+)")
+    found = {
+        int(match[1]): f"{BUCKET_SCHEMA}.{_quote(name)}"
+        for (name,) in names
+        if (match := pattern.fullmatch(name))
+    }
+    return dict(sorted(found.items()))
 
 
 def check_read_only(connection: duckdb.DuckDBPyConnection, sql: str) -> None:

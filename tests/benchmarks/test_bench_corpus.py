@@ -372,9 +372,10 @@ def test_queries_on_millions_of_rows_against_pandas(
     with connection:
         duck_women = best_time(lambda: run(WOMEN_DIRECTING), repeat=3)
         duck_churn = best_time(churn_by_network, repeat=3)
-    start = time.perf_counter()
-    pandas_women = pandas_women_directing(root)
-    pd_women = time.perf_counter() - start
+    # Best of 3 for pandas too, as for DuckDB: pandas' first read of the folder is the slowest.
+    pandas_answers: list[pd.DataFrame] = []
+    pd_women = best_time(lambda: pandas_answers.append(pandas_women_directing(root)), repeat=3)
+    pandas_women = pandas_answers[-1]
     start = time.perf_counter()
     pandas_churn = pandas_churn_by_network(root)
     pd_churn = time.perf_counter() - start

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from credits_analysis import corpus
-from credits_analysis.config import Settings
+from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.errors import AuthError, ConfigError
 from credits_analysis.load import load_series
 from credits_analysis.schema import (
@@ -20,6 +20,7 @@ from credits_analysis.schema import (
     EPISODE_CREDIT_COLUMNS,
     SEASON_COLUMNS,
 )
+from tests.corpus.buckets import assert_buckets_hold_the_cast
 from tests.corpus.served import serve
 from tests.fake_tmdb import FAST_RETRY, TOKEN, FakeTMDB, Fault, fake_settings
 
@@ -88,6 +89,15 @@ def test_build_of_hundreds_with_faults_counts_every_row_served(
             "HAVING count(*) > 1)"
         ).fetchall()
         assert duplicates == [(0,)]
+        fetched = sorted(t for (t,) in connection.sql("SELECT fetched_at FROM series").fetchall())
+    # Past the six-month limit of the first half fetched: files now mix shown and hidden series.
+    later = fetched[len(fetched) // 2] + MAX_CACHE_AGE
+    with corpus.open(root, now=later) as connection:
+        shown = {s for (s,) in connection.sql("SELECT series_id FROM series").fetchall()}
+        assert 0 < len(shown) < len(fetched)
+        assert_buckets_hold_the_cast(connection)
+    hidden = set(loaded) - shown
+    assert {s % 64 for s in shown} & {s % 64 for s in hidden}
 
 
 def test_views_have_the_in_memory_columns_and_series_rows_follow_the_details(
@@ -145,6 +155,8 @@ def test_pyarrow_reads_exactly_the_rows_duckdb_shows_in_compacted_sorted_files(
         pairs = [(r["series_id"], r["season_number"]) for r in rows]
         assert pairs == sorted(pairs)
     assert {int(b.name.split("=")[1]) for b in (root / "cast").iterdir()} == {i % 64 for i in ids}
+    with corpus.open(root) as connection:
+        assert_buckets_hold_the_cast(connection)
 
 
 def test_a_second_build_requests_nothing_committed(

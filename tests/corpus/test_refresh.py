@@ -9,8 +9,11 @@ import pytest
 
 from credits_analysis import corpus
 from credits_analysis.config import Settings
+from credits_analysis.corpus import metrics
 from credits_analysis.corpus.changes import changed_series, windows
+from credits_analysis.corpus.query import bucket_views
 from credits_analysis.errors import AuthError
+from tests.corpus.buckets import assert_buckets_hold_the_cast
 from tests.corpus.served import serve
 from tests.fake_tmdb import FAST_RETRY, FakeTMDB, Fault, fake_settings
 
@@ -75,6 +78,8 @@ def test_refresh_fetches_the_failed_and_the_changed_series_only(
     assert rows(built, "SELECT count(*), count(DISTINCT series_id) FROM series") == [(20, 20)]
     assert rows(built, "SELECT number_of_seasons FROM series WHERE series_id = 6003") == [(3,)]
     assert rows(built, "SELECT count(*) FROM failures") == [(0,)]
+    with corpus.open(built) as connection:
+        assert_buckets_hold_the_cast(connection)
 
 
 def test_refresh_fetches_again_what_is_past_its_time_to_live(
@@ -132,3 +137,6 @@ def test_status_counts_and_the_six_month_limit_hides_old_series(
     expired = corpus.status(built, settings=settings(cache_dir), now=gone)
     assert expired.expired == 20 and expired.rows == {t: 0 for t in expired.rows}
     assert rows(built, 'SELECT count(*) FROM "cast"', now=gone) == [(0,)]
+    with corpus.open(built, now=gone) as connection:
+        assert bucket_views(connection, "cast") == {}
+        assert metrics.cast_churn(connection).empty
