@@ -2,7 +2,9 @@
 
 Every function takes a DuckDB connection that has the corpus views (``cast``, ``crew``,
 ``seasons``, ``series``, ``creators``; see :func:`credits_analysis.corpus.open`) and returns a
-small pandas frame of aggregates: no row per person ever leaves the database.
+small pandas frame of aggregates: no row per person ever leaves the database. The churn
+functions also use the per-bucket views of ``cast`` when the connection has them (those of
+:func:`credits_analysis.corpus.open` do), which gives the same answer faster.
 
 How things are counted (the report says the same under each chart):
 
