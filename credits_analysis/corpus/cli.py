@@ -186,7 +186,10 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     s = status(args.dir, settings=settings)
     built = f"{s.last_build:%Y-%m-%d %H:%M} UTC" if s.last_build else "never finished"
     say(f"{s.path} ({s.language}), last build {built}")
-    say(f"series: {s.done} done, {s.failed} failed, {s.stale} past their time-to-live")
+    say(
+        f"series: {s.done} done ({s.partial} with failed seasons), {s.failed} failed, "
+        f"{s.stale} past their time-to-live"
+    )
     for table, rows in s.rows.items():
         say(f"  {table:<9} {rows:>12,} rows")
     say(f"on disk: {s.bytes_on_disk / 1e6:.1f} MB")

@@ -124,7 +124,7 @@ MANIFEST_SCHEMA = pa.schema(
     [
         ("series_id", pa.int64()),
         ("batch", pa.int64()),
-        ("state", pa.string()),  # "done" or "failed"
+        ("state", pa.string()),  # "done", "partial" (some seasons failed) or "failed"
         ("fetched_at", _UTC),  # the oldest response it was built from
         ("status", pa.string()),  # TMDB status and in_production: the series' time-to-live
         ("in_production", pa.bool_()),

@@ -36,7 +36,8 @@ def refresh(
 ) -> BuildResult:
     """Fetch again, bypassing the raw cache, every series of the corpus at ``path`` that is due.
 
-    Due: past its time-to-live, failed as a whole, or (with ``changes``) listed by TMDB's
+    Due: past its time-to-live, failed as a whole or in part (a season failed), or (with
+    ``changes``) listed by TMDB's
     ``/tv/changes`` since the last build started (a day earlier, for safety), 14 days a query.
     Each refetched series replaces its rows at once when its batch commits.
 

@@ -136,12 +136,18 @@ def _failure_rows(outcome: SeriesOutcome, now: datetime) -> list[dict[str, Any]]
     ]
 
 
+def _state(outcome: SeriesOutcome) -> str:
+    if outcome.credits is None:
+        return "failed"
+    return "partial" if outcome.credits.failures else "done"
+
+
 def _manifest_row(outcome: SeriesOutcome, batch: int, fetched_at: datetime) -> dict[str, Any]:
     details = outcome.credits.details if outcome.credits is not None else None
     return {
         "series_id": outcome.series_id,
         "batch": batch,
-        "state": "done" if outcome.credits is not None else "failed",
+        "state": _state(outcome),
         "fetched_at": fetched_at,
         "status": _text((details or {}).get("status")),
         "in_production": _flag((details or {}).get("in_production")),

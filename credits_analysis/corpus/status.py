@@ -30,8 +30,9 @@ class CorpusStatus:
     language : str
     last_build : datetime | None
         When the last finished build or refresh started.
-    done, failed : int
-        Series committed with data; series that failed as a whole.
+    done, partial, failed : int
+        Series committed with data; of them, series with seasons that failed (a refresh fetches
+        them again); series that failed as a whole.
     stale : int
         Series with data past their time-to-live (a refresh fetches them again).
     expiring : int
@@ -50,6 +51,7 @@ class CorpusStatus:
     language: str
     last_build: datetime | None
     done: int
+    partial: int
     failed: int
     stale: int
     expiring: int
@@ -83,7 +85,8 @@ def status(
         path=root,
         language=meta.language,
         last_build=meta.last_build,
-        done=states.count("done"),
+        done=states.count("done") + states.count("partial"),
+        partial=states.count("partial"),
         failed=states.count("failed"),
         stale=len(due_series(committed, settings, now, failed=False)),
         expiring=sum(MAX_CACHE_AGE - EXPIRY_WARNING <= a < MAX_CACHE_AGE for a in ages),
@@ -98,15 +101,15 @@ def due_series(
     committed: Committed, settings: Settings, now: datetime, *, failed: bool
 ) -> list[int]:
     """Series past their time-to-live (see :func:`~credits_analysis.cache.ttl_for_series`),
-    and, with ``failed``, every series that failed as a whole."""
+    and, with ``failed``, every series that failed as a whole or in part (a season)."""
     due = []
     series = committed.series.to_pylist()
     for row in series:
-        if row["state"] == "failed":
-            if failed:
-                due.append(row["series_id"])
-            continue
-        ttl = ttl_for_series(row, settings)
-        if row["fetched_at"] is None or now - row["fetched_at"] >= ttl:
+        if row["state"] == "failed" or (failed and row["state"] == "partial"):
+            retry = failed
+        else:
+            fetched = row["fetched_at"]
+            retry = fetched is None or now - fetched >= ttl_for_series(row, settings)
+        if retry:
             due.append(row["series_id"])
     return due

@@ -133,7 +133,7 @@ def test_status_prints_counts_and_refresh_runs(
 ) -> None:
     assert main(["corpus", "status", str(built)]) == 0
     out = capsys.readouterr().out
-    assert "series: 4 done, 0 failed, 0 past their time-to-live" in out
+    assert "series: 4 done (0 with failed seasons), 0 failed, 0 past their time-to-live" in out
     assert ["cast", f"{served.cast_rows(IDS):,}", "rows"] in [
         line.split() for line in out.splitlines()
     ]

@@ -140,3 +140,37 @@ def test_status_counts_and_the_six_month_limit_hides_old_series(
     with corpus.open(built, now=gone) as connection:
         assert bucket_views(connection, "cast") == {}
         assert metrics.cast_churn(connection).empty
+
+
+def test_refresh_fetches_again_a_series_whose_season_failed(
+    fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path
+) -> None:
+    ids = [6101, 6102]
+    served = serve(fake_tmdb, ids)
+    fake_tmdb.inject("tv/6101/season/2", Fault(500, times=3))  # every try of the build
+    root = tmp_path / "corpus"
+    built = corpus.build(
+        root,
+        ids,
+        settings=settings(cache_dir),
+        transport=fake_tmdb.transport(),
+        retry=FAST_RETRY,
+        progress=False,
+    )
+    assert built.partial == 1
+    status = corpus.status(root, settings=settings(cache_dir))
+    assert (status.done, status.partial, status.failed, status.stale) == (2, 1, 0, 0)
+    assert rows(root, "SELECT series_id, season_number FROM failures") == [(6101, 2)]
+    fake_tmdb.requests.clear()
+
+    again = refresh(fake_tmdb, root, cache_dir, changes=False)
+
+    assert list(again.loaded) == [6101] and again.partial == 0 and again.skipped == 1
+    assert fake_tmdb.count("tv/6101*") == fake_tmdb.count() == 3
+    assert rows(root, "SELECT count(*) FROM failures") == [(0,)]
+    cast = dict(rows(root, 'SELECT series_id, count(*) FROM "cast" GROUP BY ALL'))
+    assert cast == {6101: served.cast_rows([6101]), 6102: served.cast_rows([6102])}
+    assert corpus.status(root, settings=settings(cache_dir)).partial == 0
+    fake_tmdb.requests.clear()
+    assert not refresh(fake_tmdb, root, cache_dir, changes=False).loaded
+    assert fake_tmdb.count() == 0
