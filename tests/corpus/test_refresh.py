@@ -29,20 +29,24 @@ def rows(root: Path, sql: str, now: datetime | None = None) -> list[tuple]:
         return connection.sql(sql).fetchall()
 
 
+def build(fake: FakeTMDB, root: Path, ids: list[int], cache_dir: Path, **kwargs: object):
+    return corpus.build(
+        root,
+        ids,
+        settings=settings(cache_dir),
+        transport=fake.transport(),
+        retry=FAST_RETRY,
+        progress=False,
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def built(fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path) -> Path:
     serve(fake_tmdb, IDS)
     fake_tmdb.inject("tv/6002", Fault(404, times=1))
     root = tmp_path / "corpus"
-    corpus.build(
-        root,
-        IDS,
-        settings=settings(cache_dir),
-        transport=fake_tmdb.transport(),
-        retry=FAST_RETRY,
-        progress=False,
-        batch_size=7,
-    )
+    build(fake_tmdb, root, IDS, cache_dir, batch_size=7)
     fake_tmdb.requests.clear()
     return root
 
@@ -149,15 +153,7 @@ def test_refresh_fetches_again_a_series_whose_season_failed(
     served = serve(fake_tmdb, ids)
     fake_tmdb.inject("tv/6101/season/2", Fault(500, times=3))  # every try of the build
     root = tmp_path / "corpus"
-    built = corpus.build(
-        root,
-        ids,
-        settings=settings(cache_dir),
-        transport=fake_tmdb.transport(),
-        retry=FAST_RETRY,
-        progress=False,
-    )
-    assert built.partial == 1
+    assert build(fake_tmdb, root, ids, cache_dir).partial == 1
     status = corpus.status(root, settings=settings(cache_dir))
     assert (status.done, status.partial, status.failed, status.stale) == (2, 1, 0, 0)
     assert rows(root, "SELECT series_id, season_number FROM failures") == [(6101, 2)]
