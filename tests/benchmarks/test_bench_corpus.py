@@ -31,7 +31,7 @@ from credits_analysis import corpus
 from credits_analysis.corpus import metrics
 from credits_analysis.corpus.layout import BUCKETS, SCHEMAS, manifest_dir, part_name
 from credits_analysis.corpus.meta import CorpusMeta, write_meta
-from tests.benchmarks.timing import best_time
+from tests.benchmarks.timing import benchmarks_selected, best_time
 from tests.corpus.served import serve
 from tests.fake_tmdb import TOKEN, FakeTMDB, fake_settings
 
@@ -40,8 +40,7 @@ _FULL_ASKED = os.environ.get("CREDITS_ANALYSIS_BENCH_FULL") == "1"
 
 
 def full_size(request: pytest.FixtureRequest) -> bool:
-    selected = request.config.getoption("markexpr") or ""
-    return _FULL_ASKED or "benchmark" in selected
+    return _FULL_ASKED or benchmarks_selected(request)
 
 
 def bytes_per_row(folder: Path, rows: int) -> float:
