@@ -78,6 +78,8 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
     try:
         database = scratch / "views.duckdb"
         with duckdb.connect(database) as setup:
+            # One transaction: each statement on its own would be a commit written to disk.
+            setup.execute("BEGIN TRANSACTION")
             for table in TABLES:
                 if files[table]:
                     view = _view_sql(table, files[table])
@@ -94,6 +96,7 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
                 for bucket, entries in sorted(by_bucket.items()):
                     name = f"{BUCKET_SCHEMA}.{_quote(f'{table}_{bucket}')}"
                     setup.execute(f"CREATE VIEW {name} AS {_view_sql(table, entries)}")
+            setup.execute("COMMIT")
         connection = duckdb.connect(database, read_only=True)
     finally:
         # The open connection keeps the file readable; nothing is left behind on disk.
