@@ -19,6 +19,8 @@ The corpus (every number below is worked out by hand from it):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 import pandas as pd
 
@@ -146,25 +148,31 @@ EPISODE_CREDITS = [
 ]
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the corpus views over the hand-made tables."""
+def connect_frames(tables: Mapping[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per frame, named as its key."""
     connection = duckdb.connect()
-    tables = {
-        "cast": _table(dict(CAST_COLUMNS), CAST),
-        "crew": _table(dict(CREW_COLUMNS), CREW),
-        "seasons": _table(dict(SEASON_COLUMNS), SEASONS),
-        "series": SERIES,
-        "creators": CREATORS,
-        "episodes": _table(dict(EPISODE_COLUMNS), EPISODES),
-        "episode_credits": _table(
-            dict(EPISODE_CREDIT_COLUMNS),
-            [
-                {k: v for k, v in row.items() if k in EPISODE_CREDIT_COLUMNS}
-                for row in EPISODE_CREDITS
-            ],
-        ),
-    }
     for name, frame in tables.items():
         connection.register(f"{name}_frame", frame)
         connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {name}_frame')
     return connection
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the corpus views over the hand-made tables."""
+    return connect_frames(
+        {
+            "cast": _table(dict(CAST_COLUMNS), CAST),
+            "crew": _table(dict(CREW_COLUMNS), CREW),
+            "seasons": _table(dict(SEASON_COLUMNS), SEASONS),
+            "series": SERIES,
+            "creators": CREATORS,
+            "episodes": _table(dict(EPISODE_COLUMNS), EPISODES),
+            "episode_credits": _table(
+                dict(EPISODE_CREDIT_COLUMNS),
+                [
+                    {k: v for k, v in row.items() if k in EPISODE_CREDIT_COLUMNS}
+                    for row in EPISODE_CREDITS
+                ],
+            ),
+        }
+    )

@@ -14,7 +14,7 @@ import pytest
 from credits_analysis.corpus import metrics
 from credits_analysis.corpus.layout import BUCKETS
 from credits_analysis.corpus.query import BUCKET_SCHEMA, bucket_views
-from tests.hand_corpus import ALPHA, connect
+from tests.hand_corpus import ALPHA, connect, connect_frames
 
 
 @pytest.fixture
@@ -269,11 +269,7 @@ def _awkward_corpus(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_cast_churn_matches_a_plain_count_on_awkward_series(seed: int, by_bucket: bool) -> None:
     cast, seasons = _awkward_corpus(seed)
-    with duckdb.connect() as connection:
-        connection.register("cast_frame", cast)
-        connection.register("seasons_frame", seasons)
-        connection.execute('CREATE VIEW "cast" AS SELECT * FROM cast_frame')
-        connection.execute("CREATE VIEW seasons AS SELECT * FROM seasons_frame")
+    with connect_frames({"cast": cast, "seasons": seasons}) as connection:
         if by_bucket:
             # The per-bucket views corpus.open makes; series 1 to 8 fall in buckets 1 to 8.
             connection.execute(f"CREATE SCHEMA {BUCKET_SCHEMA}")

@@ -8,6 +8,7 @@ import pandas as pd
 from credits_analysis.corpus import metrics
 from credits_analysis.corpus.layout import BUCKETS
 from credits_analysis.corpus.query import bucket_views
+from tests.hand_corpus import connect_frames
 
 
 def assert_buckets_hold_the_cast(connection: duckdb.DuckDBPyConnection) -> None:
@@ -28,11 +29,7 @@ def assert_buckets_hold_the_cast(connection: duckdb.DuckDBPyConnection) -> None:
             expected.sort_values(keys, ignore_index=True),
         )
     seasons = connection.sql("SELECT * FROM seasons").df()
-    with duckdb.connect() as whole:
-        whole.register("cast_frame", cast)
-        whole.register("seasons_frame", seasons)
-        whole.execute('CREATE VIEW "cast" AS SELECT * FROM cast_frame')
-        whole.execute("CREATE VIEW seasons AS SELECT * FROM seasons_frame")
+    with connect_frames({"cast": cast, "seasons": seasons}) as whole:
         churn = metrics.cast_churn(connection)
         pd.testing.assert_frame_equal(churn, metrics.cast_churn(whole))
     assert len(churn) > 0
