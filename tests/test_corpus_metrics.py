@@ -283,3 +283,17 @@ def test_cast_churn_matches_a_plain_count_on_awkward_series(seed: int, by_bucket
     expected = _reference_pairs(cast, seasons)
     assert len(expected) > 250 and set(expected["series_id"]) >= {1, 4, 5, 8}
     pd.testing.assert_frame_equal(pairs, expected, check_dtype=False)
+
+
+def test_churn_tables_can_share_the_season_pairs_worked_out_once(con) -> None:
+    pairs = metrics.cast_churn(con)
+    pd.testing.assert_frame_equal(
+        metrics.churn_by_series(con, pairs=pairs), metrics.churn_by_series(con)
+    )
+    for by in (["network"], ["year"]):
+        pd.testing.assert_frame_equal(
+            metrics.churn_by_group(con, by=by, pairs=pairs), metrics.churn_by_group(con, by=by)
+        )
+    # The frame is read under a name of its own, gone afterwards.
+    names = con.sql("SELECT name FROM (SHOW ALL TABLES)").fetchall()
+    assert names and not any("cast_churn" in name for (name,) in names)

@@ -28,7 +28,8 @@ How things are counted (the report says the same under each chart):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Literal
 
 import duckdb
@@ -386,6 +387,20 @@ _SHAPES_AND_PAIRS = """
     )"""
 
 
+@contextmanager
+def _pairs(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame | None) -> Iterator[str]:
+    """The CTEs up to ``pairs``: worked out, or read from ``pairs`` (a :func:`cast_churn`)."""
+    if pairs is None:
+        yield _regulars_and_next(con)
+        return
+    name = f"_cast_churn_{id(pairs)}"
+    con.register(name, pairs)
+    try:
+        yield f"WITH pairs AS (SELECT * FROM {name})"
+    finally:
+        con.unregister(name)
+
+
 def _regulars_and_next(con: duckdb.DuckDBPyConnection) -> str:
     """The CTEs up to ``pairs``: each season pair's regulars and how many of them return."""
     buckets = bucket_views(con, "cast")
@@ -426,8 +441,18 @@ def cast_churn(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame
 
 
-def churn_by_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def churn_by_series(
+    con: duckdb.DuckDBPyConnection, *, pairs: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Each series' cast churn: the share of its regular cast that does *not* return, pooled.
+
+    Parameters
+    ----------
+    con
+        A connection with the corpus views.
+    pairs
+        :func:`cast_churn` of ``con``, when already worked out (the season pairs are the costly
+        part: about 2 s on 20 million cast rows).
 
     Returns
     -------
@@ -446,15 +471,16 @@ def churn_by_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         churn            float64  1 - returning_share
         ===============  =======  ====================================================
     """
-    frame = con.execute(
-        f"""{_regulars_and_next(con)}
-        SELECT p.series_id, any_value(s.name) AS name, any_value(s.type) AS type,
-               any_value(s.genres[1]) AS genre, count(*) AS season_pairs,
-               sum(p.regulars) AS regulars, sum(p.returning) AS returning
-        FROM pairs AS p LEFT JOIN series AS s USING (series_id)
-        GROUP BY p.series_id
-        """
-    ).df()
+    with _pairs(con, pairs) as ctes:
+        frame = con.execute(
+            f"""{ctes}
+            SELECT p.series_id, any_value(s.name) AS name, any_value(s.type) AS type,
+                   any_value(s.genres[1]) AS genre, count(*) AS season_pairs,
+                   sum(p.regulars) AS regulars, sum(p.returning) AS returning
+            FROM pairs AS p LEFT JOIN series AS s USING (series_id)
+            GROUP BY p.series_id
+            """
+        ).df()
     frame = frame.astype(
         {
             "series_id": "int64",
@@ -476,6 +502,7 @@ def churn_by_group(
     *,
     by: Sequence[Grouping] = ("network",),
     min_series: int = MIN_SERIES,
+    pairs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """How much cast churn is usual, by network, country of origin, year or period.
 
@@ -493,6 +520,9 @@ def churn_by_group(
         series on two networks counts in both.
     min_series
         Groups with fewer series are flagged ``small_sample``.
+    pairs
+        :func:`cast_churn` of ``con``, when already worked out (as for
+        :func:`churn_by_series`).
 
     Returns
     -------
@@ -516,27 +546,28 @@ def churn_by_group(
     key_sql, joins = _keyed(keys)
     names = ", ".join(keys)
     # Only a by-year grouping needs the seasons' years; pairs without one are in no year.
-    pairs = (
+    dated = (
         f"(SELECT p.*, d.year FROM pairs AS p JOIN ({_DATED_SEASONS}) AS d "
         "USING (series_id, season_number))"
         if {"year", "period"} & set(keys)
         else "pairs"
     )
-    frame = con.execute(
-        f"""{_regulars_and_next(con)},
-        keyed AS (
-            SELECT {key_sql}, s.series_id, s.regulars, s."returning",
-                   1 - s."returning" / s.regulars AS churn
-            FROM {pairs} AS s {joins}
-        )
-        SELECT {names}, count(DISTINCT series_id) AS series, count(*) AS season_pairs,
-               sum(regulars) AS regulars, sum("returning") AS "returning",
-               1 - sum("returning") / sum(regulars) AS churn, avg(churn) AS mean,
-               quantile_cont(churn, 0.25) AS p25, quantile_cont(churn, 0.5) AS median,
-               quantile_cont(churn, 0.75) AS p75
-        FROM keyed GROUP BY ALL ORDER BY ALL
-        """
-    ).df()
+    with _pairs(con, pairs) as ctes:
+        frame = con.execute(
+            f"""{ctes},
+            keyed AS (
+                SELECT {key_sql}, s.series_id, s.regulars, s."returning",
+                       1 - s."returning" / s.regulars AS churn
+                FROM {dated} AS s {joins}
+            )
+            SELECT {names}, count(DISTINCT series_id) AS series, count(*) AS season_pairs,
+                   sum(regulars) AS regulars, sum("returning") AS "returning",
+                   1 - sum("returning") / sum(regulars) AS churn, avg(churn) AS mean,
+                   quantile_cont(churn, 0.25) AS p25, quantile_cont(churn, 0.5) AS median,
+                   quantile_cont(churn, 0.75) AS p75
+            FROM keyed GROUP BY ALL ORDER BY ALL
+            """
+        ).df()
     types: dict[str, str] = {
         "series": "int64",
         "season_pairs": "int64",
