@@ -289,9 +289,11 @@ def build_corpus_report(
     NotebookExecutionError
         If a notebook cell fails; the message names the cell.
     """
+    from credits_analysis.corpus.meta import meta_path
+
     root = Path(corpus_dir).expanduser().absolute()
     out = _checked_out(out, [])
-    if not (root / "corpus.json").is_file():
+    if not meta_path(root).is_file():
         raise ConfigError(
             f"{corpus_dir} is not a corpus (no corpus.json): build one with "
             "`credits-analysis corpus build DIR ...`"

@@ -115,10 +115,9 @@ class ReportHeader:
         count, oldest, newest = con.execute(
             "SELECT count(*), min(fetched_at), max(fetched_at) FROM series"
         ).fetchall()[0]
-        first, last = con.execute(
-            "SELECT min(year(air_date)), max(year(air_date)) FROM seasons "
-            "WHERE air_date IS NOT NULL AND season_number > 0"
-        ).fetchall()[0]
+        from credits_analysis.corpus.metrics import dated_years
+
+        first, last = dated_years(con)
         stamps = [_format_time(s) for s in (oldest, newest) if s is not None]
         summary = SeriesSummary(
             series_id=0,

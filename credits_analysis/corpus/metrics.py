@@ -46,6 +46,7 @@ __all__ = [
     "churn_by_group",
     "churn_by_series",
     "creator_share",
+    "dated_years",
     "episode_directing",
     "overview",
     "people_across_series",
@@ -676,6 +677,13 @@ def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
     return (part / whole.where(whole > 0)).astype("float64")
 
 
+def dated_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
+    """The first and last year of the corpus's dated seasons (Specials aside); None, None
+    when no season has an air date."""
+    first, last = con.execute(f"SELECT min(year), max(year) FROM ({_DATED_SEASONS})").fetchall()[0]
+    return first, last
+
+
 def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """What the corpus holds, one row per fact, for a reader.
 
@@ -687,15 +695,13 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         people in the cast and in the crew, and the share of each whose gender is not set.
     """
     row = con.execute(
-        f"""
-        WITH dated AS ({_DATED_SEASONS}),
+        """
+        WITH
         cast_people AS (SELECT person_id, any_value(gender) AS gender FROM "cast" GROUP BY ALL),
         crew_people AS (SELECT person_id, any_value(gender) AS gender FROM crew GROUP BY ALL)
         SELECT
             (SELECT count(*) FROM series) AS series,
             (SELECT count(*) FROM seasons) AS seasons,
-            (SELECT min(year) FROM dated) AS first_year,
-            (SELECT max(year) FROM dated) AS last_year,
             (SELECT count(DISTINCT network) FROM
                 (SELECT unnest(networks) AS network FROM series)) AS networks,
             (SELECT count(*) FROM cast_people) AS cast_people,
@@ -707,7 +713,8 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """
     ).fetchone()
     assert row is not None  # an aggregate query always has a row
-    series, seasons, first, last, networks, cast, cast_not_set, crew, crew_not_set = row
+    series, seasons, networks, cast, cast_not_set, crew, crew_not_set = row
+    first, last = dated_years(con)
     years = f"{first}-{last}" if first is not None else "none dated"
     facts = {
         "series": f"{series:,}",

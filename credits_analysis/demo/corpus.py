@@ -155,7 +155,7 @@ def demo_corpus(
     target = (
         Path(path) if path is not None else (settings or Settings.from_env()).cache_dir / _FOLDER
     )
-    meta = read_meta(target) if meta_path(target).is_file() else None
+    meta = read_meta(target)
     built = meta.last_build if meta is not None else None
     if built is not None and datetime.now(UTC) - built < _REBUILD_AFTER:
         return target
