@@ -167,12 +167,6 @@ def connect() -> duckdb.DuckDBPyConnection:
             "series": SERIES,
             "creators": CREATORS,
             "episodes": _table(dict(EPISODE_COLUMNS), EPISODES),
-            "episode_credits": _table(
-                dict(EPISODE_CREDIT_COLUMNS),
-                [
-                    {k: v for k, v in row.items() if k in EPISODE_CREDIT_COLUMNS}
-                    for row in EPISODE_CREDITS
-                ],
-            ),
+            "episode_credits": _table(dict(EPISODE_CREDIT_COLUMNS), EPISODE_CREDITS),
         }
     )

@@ -91,7 +91,6 @@ _MEASURE_BUILD = """
 import resource, sys
 from pathlib import Path
 from credits_analysis import corpus
-from credits_analysis.corpus import metrics
 from credits_analysis.config import Settings
 root, first, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 settings = Settings.from_env(requests_per_second=1000.0, timeout=60.0)

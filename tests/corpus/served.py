@@ -1,12 +1,17 @@
-"""Small generated series on the fake TMDB, and the rows their payloads should give."""
+"""Small generated series on the fake TMDB, the rows their payloads should give, and a corpus
+built from them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from tests.fake_tmdb import FakeTMDB
+from credits_analysis import corpus
+from credits_analysis.config import Settings
+from credits_analysis.corpus import BuildResult
+from tests.fake_tmdb import FAST_RETRY, FakeTMDB, fake_settings
 
 #: Small series: a build of hundreds stays fast.
 SMALL = dict(
@@ -17,6 +22,27 @@ SMALL = dict(
     guests_per_episode=1.0,
     recurring_per_episode=0.3,
 )
+
+
+def settings(cache_dir: Path, **overrides: object) -> Settings:
+    """Settings for the fake TMDB, with a generous timeout: on a loaded machine a timed-out
+    request would be retried and counted."""
+    return fake_settings(cache_dir=cache_dir, **{"timeout": 60.0, **overrides})
+
+
+def build(
+    fake: FakeTMDB, root: Path, ids: Iterable[int], cache_dir: Path, **kwargs: object
+) -> BuildResult:
+    """``corpus.build`` of ``ids`` from ``fake``, quickly retried, without a progress bar."""
+    return corpus.build(
+        root,
+        ids,
+        settings=kwargs.pop("settings", None) or settings(cache_dir),
+        transport=fake.transport(),
+        retry=FAST_RETRY,
+        progress=False,
+        **kwargs,
+    )
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from credits_analysis import corpus
-from credits_analysis.config import MAX_CACHE_AGE, Settings
+from credits_analysis.config import MAX_CACHE_AGE
 from credits_analysis.errors import AuthError, ConfigError
 from credits_analysis.load import load_series
 from credits_analysis.schema import (
@@ -21,28 +21,11 @@ from credits_analysis.schema import (
     SEASON_COLUMNS,
 )
 from tests.corpus.buckets import assert_buckets_hold_the_cast
-from tests.corpus.served import serve
-from tests.fake_tmdb import FAST_RETRY, TOKEN, FakeTMDB, Fault, fake_settings
+from tests.corpus.served import build, serve, settings
+from tests.fake_tmdb import TOKEN, FakeTMDB, Fault
 
 IDS = list(range(5001, 5301))
 KEYS = ["series_id", "season_number", "person_id", "credit_id"]
-
-
-def settings(cache_dir: Path, **overrides: object) -> Settings:
-    # A generous timeout: on a loaded machine a timed-out request would be retried and counted.
-    return fake_settings(cache_dir=cache_dir, **{"timeout": 60.0, **overrides})
-
-
-def build(fake: FakeTMDB, root: Path, ids: list[int], cache_dir: Path, **kwargs: object):
-    return corpus.build(
-        root,
-        ids,
-        settings=kwargs.pop("settings", None) or settings(cache_dir),
-        transport=fake.transport(),
-        retry=FAST_RETRY,
-        progress=False,
-        **kwargs,
-    )
 
 
 def count(root: Path, table: str) -> int:

@@ -8,37 +8,20 @@ from pathlib import Path
 import pytest
 
 from credits_analysis import corpus
-from credits_analysis.config import Settings
 from credits_analysis.corpus import metrics
 from credits_analysis.corpus.changes import changed_series, windows
 from credits_analysis.corpus.query import bucket_views
 from credits_analysis.errors import AuthError
 from tests.corpus.buckets import assert_buckets_hold_the_cast
-from tests.corpus.served import serve
-from tests.fake_tmdb import FAST_RETRY, FakeTMDB, Fault, fake_settings
+from tests.corpus.served import build, serve, settings
+from tests.fake_tmdb import FAST_RETRY, FakeTMDB, Fault
 
 IDS = list(range(6001, 6021))
-
-
-def settings(cache_dir: Path, **overrides: object) -> Settings:
-    return fake_settings(cache_dir=cache_dir, **{"timeout": 60.0, **overrides})
 
 
 def rows(root: Path, sql: str, now: datetime | None = None) -> list[tuple]:
     with corpus.open(root, now=now) as connection:
         return connection.sql(sql).fetchall()
-
-
-def build(fake: FakeTMDB, root: Path, ids: list[int], cache_dir: Path, **kwargs: object):
-    return corpus.build(
-        root,
-        ids,
-        settings=settings(cache_dir),
-        transport=fake.transport(),
-        retry=FAST_RETRY,
-        progress=False,
-        **kwargs,
-    )
 
 
 @pytest.fixture
