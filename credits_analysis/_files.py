@@ -45,6 +45,11 @@ def write_all_atomically(files: Mapping[Path, bytes], *, durable: bool = True) -
             raise IsADirectoryError(
                 f"{path} is a folder where a file should go; no file was written"
             )
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            raise NotADirectoryError(
+                f"{blocking} is a file, so {path} cannot be written; no file was written"
+            )
     temporaries: list[tuple[Path, Path]] = []
     replaced: list[Path] = []
     try:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = [
     "CREDENTIAL_PARAMS",
+    "MAX_TMDB_ID",
     "SEASON_APPEND",
     "details_path",
     "redact_url",
@@ -20,6 +21,8 @@ __all__ = [
     "superseded_paths",
 ]
 
+#: TMDB ids are far below this; a larger number is a paste of something else.
+MAX_TMDB_ID = 2**31 - 1
 #: Query parameters that can carry a credential (matched in any case); never shown or stored.
 CREDENTIAL_PARAMS = frozenset({"api_key", "access_token", "session_id", "guest_session_id"})
 

@@ -33,6 +33,7 @@ from credits_analysis import samples, tidy
 from credits_analysis._resources import data_dir
 from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
+from credits_analysis.endpoints import MAX_TMDB_ID
 from credits_analysis.errors import (
     AmbiguousSeriesError,
     InvalidQueryError,
@@ -58,8 +59,6 @@ logger = logging.getLogger(__name__)
 MAX_CANDIDATES = 10
 # Results a name is looked for among: one page.
 _SEARCHED = 20
-#: TMDB ids are far below this; a larger number is a paste of something else.
-_MAX_ID = 2**31 - 1
 _INTEGER = re.compile(r"[+-]?\d+")
 _SLUG = re.compile(r"(\d+)-\S*")
 # Starts with a host name followed by a path: "themoviedb.org/tv/1399", "imdb.com/title/...".
@@ -321,9 +320,9 @@ def _listing(frame: pd.DataFrame, most: int) -> str:
 
 
 def _series_id(value: int, given: object) -> int:
-    if not 0 < value <= _MAX_ID:
+    if not 0 < value <= MAX_TMDB_ID:
         raise InvalidQueryError(
-            f"a TMDB series id is a positive number (at most {_MAX_ID}), not {given}"
+            f"a TMDB series id is a positive number (at most {MAX_TMDB_ID}), not {given}"
         )
     return value
 

@@ -61,6 +61,20 @@ def test_a_folder_where_a_file_goes_is_found_before_anything_is_written(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cast.csv", "crew.csv"]
 
 
+def test_a_file_where_a_folder_goes_is_named_before_anything_is_written(tmp_path: Path) -> None:
+    (tmp_path / "cast.csv").write_bytes(b"old cast")
+    (tmp_path / "notes").write_bytes(b"a file")
+    files = {tmp_path / "cast.csv": b"new", tmp_path / "notes" / "deeper" / "crew.csv": b"new"}
+    with pytest.raises(NotADirectoryError) as raised:
+        write_all_atomically(files)
+    assert str(raised.value) == (
+        f"{tmp_path / 'notes'} is a file, so {tmp_path / 'notes' / 'deeper' / 'crew.csv'} "
+        "cannot be written; no file was written"
+    )
+    assert (tmp_path / "cast.csv").read_bytes() == b"old cast"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cast.csv", "notes"]
+
+
 def test_a_rename_failing_partway_says_what_was_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

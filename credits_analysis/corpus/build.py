@@ -25,7 +25,7 @@ from filelock import FileLock, Timeout
 from credits_analysis.config import Settings
 from credits_analysis.corpus.ids import unique_ids
 from credits_analysis.corpus.manifest import Committed, read_committed
-from credits_analysis.corpus.meta import CorpusMeta, read_meta, write_meta
+from credits_analysis.corpus.meta import CorpusMeta, read_meta, require_meta, write_meta
 from credits_analysis.corpus.writer import CorpusWriter
 from credits_analysis.errors import ConfigError
 from credits_analysis.load import SeriesOutcome, iter_series
@@ -114,7 +114,7 @@ def build(
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     ids = unique_ids(series_ids)
-    with writing(Path(path), settings.language) as (meta, writer, committed):
+    with writing(Path(path), settings.language, create=True) as (meta, writer, committed):
         done = set(committed.series["series_id"].to_pylist())
         todo = [i for i in ids if i not in done]
         options = FetchOptions(
@@ -158,24 +158,30 @@ def update(
 
 
 @contextlib.contextmanager
-def writing(path: Path, language: str) -> Iterator[tuple[CorpusMeta, CorpusWriter, Committed]]:
+def writing(
+    path: Path, language: str, *, create: bool
+) -> Iterator[tuple[CorpusMeta, CorpusWriter, Committed]]:
     """Hold the corpus lock on ``path`` and yield it ready to write, cleaned of leftovers.
 
     Yields the corpus record, a writer (``writer.root`` is the corpus folder) and the manifest
-    as committed, read once for the writer, the clean-up and the caller.
+    as committed, read once for the writer, the clean-up and the caller. With ``create``, a
+    missing or empty folder becomes a new corpus; without, it is an error.
 
     Raises
     ------
     ConfigError
-        ``path`` is a file or cannot be written, another process holds the lock, or the
-        corpus was built in another language than ``language``.
+        ``path`` is a file or cannot be written, is not a corpus (without ``create``), another
+        process holds the lock, or the corpus was built in another language than ``language``.
     """
     root = path.expanduser().absolute()
     if root.exists() and not root.is_dir():
         raise ConfigError(f"{root} is a file, not a corpus folder")
+    if not create:
+        require_meta(root)  # before anything is made there: a mistyped path stays missing
     try:
         root.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(root / ".lock", timeout=0)
+        lock_path = root / ".lock"
+        lock = FileLock(lock_path, timeout=0)
         lock.acquire()
     except Timeout:
         raise ConfigError(
@@ -185,9 +191,11 @@ def writing(path: Path, language: str) -> Iterator[tuple[CorpusMeta, CorpusWrite
     except OSError as exc:
         raise ConfigError(f"cannot write the corpus folder {root}: {exc.strerror or exc}") from None
     try:
-        meta = read_meta(root)
+        meta = read_meta(root) if create else require_meta(root)
         if meta is None:
-            if any(p.name != ".lock" for p in root.iterdir()):
+            if any(p.name != lock_path.name for p in root.iterdir()):
+                # The lock file is the only trace this refusal would leave in the user's folder.
+                lock_path.unlink(missing_ok=True)
                 raise ConfigError(
                     f"{root} is neither empty nor a corpus (no corpus.json); choose a new folder"
                 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from credits_analysis._files import write_atomically
@@ -19,7 +22,7 @@ from credits_analysis._terminal import say
 from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.corpus import query
 from credits_analysis.corpus.build import BuildResult, build
-from credits_analysis.corpus.ids import read_ids
+from credits_analysis.corpus.ids import ID_RANGE, read_ids, unique_ids
 from credits_analysis.corpus.refresh import refresh
 from credits_analysis.corpus.status import EXPIRY_WARNING, status
 from credits_analysis.errors import ConfigError
@@ -114,11 +117,12 @@ def add_corpus(subparsers: argparse._SubParsersAction) -> None:
     sql = actions.add_parser(
         "sql",
         help="run a read-only SQL query on the corpus",
-        description="Run a SELECT on the views cast, crew, seasons, series, creators and "
-        "failures (DuckDB SQL). Writes are refused.",
+        description="Run one SELECT on the views cast, crew, seasons, series, creators, "
+        'failures, episodes and episode_credits (DuckDB SQL; write "cast" in quotes: CAST '
+        "is a keyword). Writes are refused.",
     )
     sql.add_argument("dir", type=Path, metavar="DIR")
-    sql.add_argument("sql", metavar="SQL", help='e.g. "SELECT count(*) FROM cast"')
+    sql.add_argument("sql", metavar="SQL", help="""e.g. 'SELECT count(*) FROM "cast"'""")
     sql.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
     sql.add_argument("--out", type=Path, metavar="FILE", help="write there (needed for parquet)")
     sql.set_defaults(handler=_sql)
@@ -161,16 +165,28 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
 def _sql(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "parquet" and args.out is None:
         raise ConfigError("--format parquet needs --out FILE")
+    if args.out is not None and args.out.absolute().is_relative_to(args.dir.absolute()):
+        # Written there, a result would sit among (or over) the corpus's own files.
+        raise ConfigError(f"--out {args.out} is inside the corpus folder; write it elsewhere")
     with query.open(args.dir) as connection:
         try:
             query.check_read_only(connection, args.sql)
             result = connection.sql(args.sql)
-            table = result.to_arrow_table() if result is not None else None
-        except duckdb.Error as exc:
+            if result is None:  # check_read_only lets one SELECT through, which has a result
+                raise ConfigError("the query returned no result")
+            table = _as_text_where_needed(result).to_arrow_table()
+        except duckdb.ParserException as exc:
             raise ConfigError(str(exc)) from None
-    if table is None:
-        return 0
-    data = _render(table, args.format)
+        except duckdb.Error as exc:
+            root = args.dir.expanduser().absolute()
+            raise query.damaged_file(root) or ConfigError(str(exc)) from None
+    try:
+        data = _render(table, args.format)
+    except (ValueError, OverflowError, TypeError, pa.ArrowException) as exc:
+        raise ConfigError(
+            f"cannot write this result as {args.format} ({exc}); CAST the column concerned "
+            "to VARCHAR in the query"
+        ) from None
     if args.out is not None:
         write_atomically(args.out, data)
         say(f"{args.out}: {table.num_rows} rows", err=True)
@@ -190,8 +206,9 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
         f"series: {s.done} done ({s.partial} with failed seasons), {s.failed} failed, "
         f"{s.stale} past their time-to-live"
     )
+    width = max(map(len, s.rows), default=0)
     for table, rows in s.rows.items():
-        say(f"  {table:<9} {rows:>12,} rows")
+        say(f"  {table:<{width}} {rows:>12,} rows")
     say(f"on disk: {s.bytes_on_disk / 1e6:.1f} MB")
     if s.oldest_fetch is not None:
         age = (datetime.now(UTC) - s.oldest_fetch).days
@@ -222,7 +239,7 @@ def _summary(result: BuildResult, skipped: str) -> int:
     if result.failed or result.partial:
         say(
             "some series or seasons failed: see `credits-analysis corpus sql "
-            f'{result.path} "SELECT * FROM failures"`',
+            f"{shlex.quote(str(result.path))} 'SELECT * FROM failures'`",
             err=True,
         )
         return EXIT_PARTIAL
@@ -249,6 +266,11 @@ def _discover(text: str, limit: int, settings: Settings) -> list[int]:
             filters[name] = parse(value)
         except ValueError:
             raise ConfigError(f"--discover {key}= takes TMDB ids, got {value!r}") from None
+    if not filters:
+        # An empty --discover (an unset shell variable) would build TMDB's most popular series.
+        raise ConfigError(
+            "--discover needs at least one key=value word, e.g. network=213 or sort=popularity.desc"
+        )
     # Imported here: a build from ids never needs it.
     from credits_analysis.search import discover_series
 
@@ -256,7 +278,22 @@ def _discover(text: str, limit: int, settings: Settings) -> list[int]:
     return [int(i) for i in found["series_id"]]
 
 
-def _render(table: Any, file_format: str) -> bytes:
+def _as_text_where_needed(result: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """``result`` with its INTERVAL columns as text ('2 months 3 days'): neither Parquet, nor
+    pandas' CSV and JSON writers, take Arrow's interval type."""
+    names, types = result.columns, [t.id for t in result.dtypes]
+    if "interval" not in types or len(set(names)) < len(names):
+        return result
+    quoted = ['"' + name.replace('"', '""') + '"' for name in names]
+    return result.project(
+        ", ".join(
+            f"CAST({q} AS VARCHAR) AS {q}" if kind == "interval" else q
+            for q, kind in zip(quoted, types, strict=True)
+        )
+    )
+
+
+def _render(table: pa.Table, file_format: str) -> bytes:
     if file_format == "parquet":
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
@@ -274,7 +311,10 @@ def _render(table: Any, file_format: str) -> bytes:
 
 
 def _rate(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
     if not 0 < value <= MAX_RATE:
         raise argparse.ArgumentTypeError(
             f"the rate is between 0 and {MAX_RATE:g} requests/s (TMDB's limit), not {text}"
@@ -284,15 +324,17 @@ def _rate(text: str) -> float:
 
 def _series_id(text: str) -> int:
     try:
-        return _positive_int(text)
-    except (ValueError, argparse.ArgumentTypeError):
-        raise argparse.ArgumentTypeError(
-            f"a TMDB series id is a positive number, not {text}"
-        ) from None
+        (value,) = unique_ids([int(text)])
+    except (ValueError, ConfigError):
+        raise argparse.ArgumentTypeError(f"a TMDB series id is {ID_RANGE}, not {text}") from None
+    return value
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"a positive whole number, not {text}")
     return value

@@ -15,11 +15,14 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from credits_analysis.endpoints import MAX_TMDB_ID
 from credits_analysis.errors import ConfigError
 
-__all__ = ["read_ids", "unique_ids"]
+__all__ = ["ID_RANGE", "read_ids", "unique_ids"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+#: What a series id is, for messages.
+ID_RANGE = f"a whole number from 1 to {MAX_TMDB_ID}"
 
 
 def read_ids(path: Path | str, *, min_popularity: float | None = None) -> list[int]:
@@ -37,13 +40,13 @@ def read_ids(path: Path | str, *, min_popularity: float | None = None) -> list[i
     Returns
     -------
     list[int]
-        Positive ids.
+        Ids from 1 to :data:`~credits_analysis.endpoints.MAX_TMDB_ID`.
 
     Raises
     ------
     ConfigError
-        The file cannot be read, is truncated or corrupt, or a line is not a positive id
-        (the message gives the line number); ``min_popularity`` with a plain list.
+        The file cannot be read, is truncated or corrupt, lists no id, or a line is not a
+        series id (the message gives the line number); ``min_popularity`` with a plain list.
     """
     path = Path(path)
     try:
@@ -52,42 +55,53 @@ def read_ids(path: Path | str, *, min_popularity: float | None = None) -> list[i
     except OSError as exc:
         raise ConfigError(f"cannot read the ids file {path}: {exc.strerror or exc}") from None
     if gzipped:
-        return unique_ids(_export_ids(path, min_popularity))
-    if min_popularity is not None:
+        ids = unique_ids(_export_ids(path, min_popularity))
+    elif min_popularity is not None:
         raise ConfigError(
             f"--min-popularity needs a TMDB daily export (.json.gz); {path} is a plain id list"
         )
-    return unique_ids(_plain_ids(path))
+    else:
+        ids = unique_ids(_plain_ids(path))
+    if not ids:
+        kept = "" if min_popularity is None else f" with popularity {min_popularity:g} or more"
+        raise ConfigError(f"{path} lists no series id{kept}")
+    return ids
 
 
 def unique_ids(ids: Iterable[int]) -> list[int]:
-    """``ids`` without repeats, in first-seen order; each must be a positive int.
+    """``ids`` without repeats, in first-seen order; each must be a TMDB id.
 
     Raises
     ------
     ConfigError
-        For an id that is not a positive whole number.
+        For an id that is not a whole number from 1 to
+        :data:`~credits_analysis.endpoints.MAX_TMDB_ID`.
     """
     seen: dict[int, None] = {}
     for value in ids:
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ConfigError(f"a TMDB series id is a positive whole number, not {value!r}")
+        if not _is_series_id(value):
+            raise ConfigError(f"a TMDB series id is {ID_RANGE}, not {value!r}")
         seen[value] = None
     return list(seen)
 
 
+def _is_series_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_TMDB_ID
+
+
 def _plain_ids(path: Path) -> Iterator[int]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: a list saved by a Windows editor starts with a byte-order mark.
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the ids file {path}: {exc}") from None
     for number, line in enumerate(lines, start=1):
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
-        if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+        if not (text.isascii() and text.isdigit() and _is_series_id(int(text))):
             raise ConfigError(
-                f"{path}, line {number}: {text!r} is not a TMDB series id (a positive number)"
+                f"{path}, line {number}: {text!r} is not a TMDB series id ({ID_RANGE})"
             )
         yield int(text)
 
@@ -112,8 +126,8 @@ def _export_entry(line: str, path: Path, number: int) -> tuple[int, float]:
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}, line {number}: not a JSON object ({exc.msg})") from None
     series_id = entry.get("id") if isinstance(entry, dict) else None
-    if isinstance(series_id, bool) or not isinstance(series_id, int) or series_id <= 0:
-        raise ConfigError(f"{path}, line {number}: no positive 'id' in {line.strip()[:80]!r}")
+    if not _is_series_id(series_id):
+        raise ConfigError(f"{path}, line {number}: no series 'id' in {line.strip()[:80]!r}")
     popularity = entry.get("popularity", 0.0)
     if isinstance(popularity, bool) or not isinstance(popularity, int | float):
         popularity = 0.0

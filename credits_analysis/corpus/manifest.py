@@ -24,6 +24,7 @@ from credits_analysis.corpus.layout import (
     bucket_of,
     manifest_dir,
 )
+from credits_analysis.errors import ConfigError
 
 __all__ = ["Committed", "read_committed"]
 
@@ -67,9 +68,24 @@ class Committed:
 
 
 def read_committed(root: Path) -> Committed:
-    """Read every manifest file of the corpus at ``root`` (none yet: an empty manifest)."""
+    """Read every manifest file of the corpus at ``root`` (none yet: an empty manifest).
+
+    Raises
+    ------
+    ConfigError
+        A manifest file cannot be read.
+    """
     files = tuple(sorted(p for p in manifest_dir(root).glob("part-*.parquet") if batch_of(p)))
-    tables = [pq.read_table(path, schema=MANIFEST_SCHEMA) for path in files]
+    tables = []
+    for path in files:
+        try:
+            tables.append(pq.read_table(path, schema=MANIFEST_SCHEMA))
+        except (pa.ArrowException, OSError) as exc:
+            # Commits only ever rename complete files into place: this was changed from outside.
+            raise ConfigError(
+                f"{path} is damaged ({exc}); the corpus cannot say which series it holds. "
+                "Build it again in a new folder: series still in the raw cache need no request"
+            ) from None
     rows = pa.concat_tables(tables) if tables else MANIFEST_SCHEMA.empty_table()
     latest = _latest_rows(rows)
     return Committed(latest, _by_partition(rows), _by_partition(latest), files)

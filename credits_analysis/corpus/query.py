@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from credits_analysis.config import MAX_CACHE_AGE
 from credits_analysis.corpus.layout import SCHEMAS, TABLES, DataFile, data_files
@@ -24,7 +26,14 @@ from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import require_meta
 from credits_analysis.errors import ConfigError
 
-__all__ = ["BUCKET_SCHEMA", "READ_ONLY_STATEMENTS", "bucket_views", "check_read_only", "open"]
+__all__ = [
+    "BUCKET_SCHEMA",
+    "READ_ONLY_STATEMENTS",
+    "bucket_views",
+    "check_read_only",
+    "damaged_file",
+    "open",
+]
 
 #: Statement types ``corpus sql`` runs; anything else is refused before it runs (EXPLAIN too:
 #: EXPLAIN ANALYZE runs the statement it explains).
@@ -32,6 +41,9 @@ READ_ONLY_STATEMENTS = frozenset({"SELECT"})
 #: Schema of the per-bucket views: ``buckets.cast_7`` holds the rows of ``cast`` whose series
 #: fall in bucket 7 (``series_id % 64``), so a query can work bucket by bucket.
 BUCKET_SCHEMA = "buckets"
+# Data files to read, each with the series to keep of it (None: all of them); by table.
+_Entries = list[tuple[DataFile, frozenset[int] | None]]
+_Files = dict[str, _Entries]
 #: Tables that also get per-bucket views: the ones per-series metrics aggregate.
 _BUCKETED = ("cast",)
 
@@ -68,7 +80,7 @@ def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyCon
 def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPyConnection:
     """:func:`open` of the corpus at ``root``, whose manifest the caller read as ``committed``."""
     shown = _shown_series(committed, now)
-    files: dict[str, list[tuple[DataFile, frozenset[int] | None]]] = {t: [] for t in TABLES}
+    files: _Files = {t: [] for t in TABLES}
     for file in data_files(root):
         live = committed.live_in(file) & shown
         if live:
@@ -78,26 +90,11 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
     try:
         database = scratch / "views.duckdb"
         with duckdb.connect(database) as setup:
-            # One transaction: each statement on its own would be a commit written to disk.
-            setup.execute("BEGIN TRANSACTION")
-            for table in TABLES:
-                if files[table]:
-                    view = _view_sql(table, files[table])
-                    setup.execute(f"CREATE VIEW {_quote(table)} AS {view}")
-                else:
-                    # No rows yet: an empty table with the columns and types of the Parquet.
-                    empty = SCHEMAS[table].empty_table()  # noqa: F841 - read by name by DuckDB
-                    setup.execute(f"CREATE TABLE {_quote(table)} AS SELECT * FROM empty")
-            setup.execute(f"CREATE SCHEMA {BUCKET_SCHEMA}")
-            for table in _BUCKETED:
-                by_bucket: dict[int, list[tuple[DataFile, frozenset[int] | None]]] = {}
-                for entry in files[table]:
-                    by_bucket.setdefault(entry[0].bucket, []).append(entry)
-                for bucket, entries in sorted(by_bucket.items()):
-                    name = f"{BUCKET_SCHEMA}.{_quote(f'{table}_{bucket}')}"
-                    setup.execute(f"CREATE VIEW {name} AS {_view_sql(table, entries)}")
-            setup.execute("COMMIT")
+            _define_views(setup, files)
         connection = duckdb.connect(database, read_only=True)
+    except duckdb.Error as exc:
+        unreadable = ConfigError(f"cannot read the corpus at {root}: {exc}")
+        raise damaged_file(root) or unreadable from None
     finally:
         # The open connection keeps the file readable; nothing is left behind on disk.
         shutil.rmtree(scratch, ignore_errors=True)
@@ -106,6 +103,53 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
     connection.execute("SET enable_external_access = false")
     connection.execute("SET lock_configuration = true")
     return connection
+
+
+def _define_views(setup: duckdb.DuckDBPyConnection, files: _Files) -> None:
+    """Create the views of every table, and of its buckets, over ``files``."""
+    # One transaction: each statement on its own would be a commit written to disk.
+    setup.execute("BEGIN TRANSACTION")
+    for table in TABLES:
+        if files[table]:
+            view = _view_sql(table, files[table])
+            setup.execute(f"CREATE VIEW {_quote(table)} AS {view}")
+        else:
+            # No rows yet: an empty table with the columns and types of the Parquet.
+            empty = SCHEMAS[table].empty_table()  # noqa: F841 - read by name by DuckDB
+            setup.execute(f"CREATE TABLE {_quote(table)} AS SELECT * FROM empty")
+    setup.execute(f"CREATE SCHEMA {BUCKET_SCHEMA}")
+    for table in _BUCKETED:
+        by_bucket: dict[int, _Entries] = {}
+        for entry in files[table]:
+            by_bucket.setdefault(entry[0].bucket, []).append(entry)
+        for bucket, entries in sorted(by_bucket.items()):
+            name = f"{BUCKET_SCHEMA}.{_quote(f'{table}_{bucket}')}"
+            setup.execute(f"CREATE VIEW {name} AS {_view_sql(table, entries)}")
+    setup.execute("COMMIT")
+
+
+def damaged_file(root: Path) -> ConfigError | None:
+    """The error naming the first data file of the corpus at ``root`` that is not as its build
+    wrote it (unreadable, or without its table's columns); None when every file looks whole.
+
+    Reads every file's footer: for explaining a DuckDB error, not for every query.
+    """
+    for file in data_files(root):
+        try:
+            names = pq.read_schema(file.path).names
+        except (pa.ArrowException, OSError) as exc:
+            detail = str(exc)
+        else:
+            missing = [c for c in SCHEMAS[file.table].names if c not in names]
+            if not missing:
+                continue
+            detail = f"no column {', '.join(missing)}"
+        return ConfigError(
+            f"{file.path} is damaged ({detail}); it was changed after its build committed it. "
+            "Build the corpus again in a new folder: series still in the raw cache need no "
+            "request"
+        )
+    return None
 
 
 def bucket_views(connection: duckdb.DuckDBPyConnection, table: str) -> dict[int, str]:
@@ -133,21 +177,30 @@ def bucket_views(connection: duckdb.DuckDBPyConnection, table: str) -> dict[int,
 
 
 def check_read_only(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Refuse ``sql`` unless every statement only reads.
+    """Refuse ``sql`` unless it is exactly one statement, and one that only reads.
+
+    One: of several statements DuckDB would return the last result only, and an empty
+    string or a lone comment would print nothing as if it had run.
 
     Raises
     ------
     ConfigError
-        A statement writes (or is not a query); DuckDB's parser error for invalid SQL is
-        raised as it is.
+        No statement, several, or one that writes (or is not a query); DuckDB's parser error
+        for invalid SQL is raised as it is.
     """
-    for statement in connection.extract_statements(sql):
+    statements = connection.extract_statements(sql)
+    for statement in statements:
         kind = statement.type.name
         if kind not in READ_ONLY_STATEMENTS:
             raise ConfigError(
                 f"the corpus is read-only: {kind} statements are refused (only SELECT queries "
                 "run; use --format and --out to save a result)"
             )
+    if len(statements) != 1:
+        raise ConfigError(
+            "give one SQL query: this has "
+            + ("none" if not statements else f"{len(statements)} statements")
+        )
 
 
 def _shown_series(committed: Committed, now: datetime) -> frozenset[int]:
@@ -163,7 +216,7 @@ def _shown_series(committed: Committed, now: datetime) -> frozenset[int]:
     )
 
 
-def _view_sql(table: str, files: list[tuple[DataFile, frozenset[int] | None]]) -> str:
+def _view_sql(table: str, files: _Entries) -> str:
     columns = ", ".join(_quote(c) for c in SCHEMAS[table].names)
     whole = [f.path for f, keep in files if keep is None]
     parts = []

@@ -60,11 +60,12 @@ def refresh(
     Raises
     ------
     ConfigError, AuthError
-        As for :func:`~credits_analysis.corpus.build`.
+        As for :func:`~credits_analysis.corpus.build`; also when ``path`` is not a corpus
+        (nothing is created there).
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     now = now or datetime.now(UTC)
-    with writing(Path(path), settings.language) as (meta, writer, committed):
+    with writing(Path(path), settings.language, create=False) as (meta, writer, committed):
         known = committed.series["series_id"].to_pylist()
         due = set(due_series(committed, settings, now, failed=True))
         if changes and known:

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+
 from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.corpus import query
 from credits_analysis.corpus.layout import TABLES
 from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import require_meta
+from credits_analysis.errors import ConfigError
 from credits_analysis.sources import ttl_for_series
 
 __all__ = ["EXPIRY_WARNING", "CorpusStatus", "due_series", "status"]
@@ -69,18 +72,27 @@ def status(
     Raises
     ------
     ConfigError
-        ``path`` is not a corpus.
+        ``path`` is not a corpus, or a file of it is damaged.
     """
     settings = settings or Settings.from_env()
     now = now or datetime.now(UTC)
     root = Path(path).expanduser().absolute()
     meta = require_meta(root)
     committed = read_committed(root)
+    # A look at every file's footer: status is where a damaged corpus should first show.
+    damaged = query.damaged_file(root)
+    if damaged is not None:
+        raise damaged
     states = committed.series["state"].to_pylist()
     fetched = [f for f in committed.series["fetched_at"].to_pylist() if f is not None]
     ages = [now - f for f in fetched]
     with query._connect(root, committed, now) as connection:
-        rows = {t: connection.sql(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in TABLES}
+        try:
+            rows = {
+                t: connection.sql(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in TABLES
+            }
+        except duckdb.Error as exc:
+            raise query.damaged_file(root) or ConfigError(str(exc)) from None
     return CorpusStatus(
         path=root,
         language=meta.language,

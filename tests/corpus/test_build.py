@@ -205,9 +205,11 @@ def test_bad_folders_are_refused_before_any_request(
     root = tmp_path / "corpus"
     make(root)
     target = tmp_path / "file" / "corpus" if message == "cannot write" else root
+    before = sorted(tmp_path.rglob("*"))
     with pytest.raises(ConfigError, match=message):
         build(fake_tmdb, target, [7201], cache_dir)
     assert fake_tmdb.count() == 0
+    assert sorted(tmp_path.rglob("*")) == before  # not even a lock file is left behind
 
 
 @pytest.mark.skipif(
@@ -221,11 +223,11 @@ def test_an_unwritable_folder_is_refused(
         build(fake_tmdb, tmp_path / "ro" / "corpus", [7301], cache_dir)
 
 
-@pytest.mark.parametrize("ids", [[0], [-3], ["12"], [True]])
-def test_ids_that_are_not_positive_numbers_are_refused(
+@pytest.mark.parametrize("ids", [[0], [-3], ["12"], [True], [7301, 2**31], [2**63]])
+def test_ids_that_are_not_tmdb_ids_are_refused(
     fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path, ids: list
 ) -> None:
-    with pytest.raises(ConfigError, match="positive whole number"):
+    with pytest.raises(ConfigError, match="whole number from 1 to 2147483647"):
         build(fake_tmdb, tmp_path / "corpus", ids, cache_dir)
     assert not (tmp_path / "corpus").exists() and fake_tmdb.count() == 0
 

@@ -144,9 +144,12 @@ def test_status_prints_counts_and_refresh_runs(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--ids", "0"], "a TMDB series id is a positive number"),
+        (["--ids", "0"], "a TMDB series id is a whole number from 1 to 2147483647, not 0"),
+        (["--ids", "99999999999999999999"], "from 1 to 2147483647, not 99999999999999999999"),
         (["--ids", "1", "--rate", "100"], "between 0 and 40"),
+        (["--ids", "1", "--rate", "fast"], "between 0 and 40 requests/s (TMDB's limit), not fast"),
         (["--ids", "1", "--batch-size", "0"], "a positive whole number"),
+        (["--ids", "1", "--batch-size", "x"], "--batch-size: a positive whole number, not x"),
         (["--ids", "1", "--ids-file", "x"], "not allowed with argument"),
     ],
 )
@@ -166,6 +169,9 @@ def test_bad_arguments_exit_2(
         (["build", "{dir}", "--discover", "planet=mars"], "key=value words"),
         (["sql", "{dir}", "SELECT 1", "--format", "parquet"], "needs --out"),
         (["status", "{missing}"], "is not a corpus"),
+        (["refresh", "{missing}", "--no-progress"], "is not a corpus"),
+        (["refresh", "{empty}", "--no-progress"], "is not a corpus"),
+        (["build", "{dir}", "--ids-file", "{blank}"], "lists no series id"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_without_a_request(
@@ -178,11 +184,22 @@ def test_bad_input_is_one_line_exit_2_without_a_request(
 ) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("1\nx\n")
-    names = {"dir": tmp_path / "c", "bad": bad, "missing": tmp_path / "missing"}
+    blank = tmp_path / "blank.txt"
+    blank.write_text("# to do\n")
+    names = {
+        "dir": tmp_path / "c",
+        "bad": bad,
+        "blank": blank,
+        "missing": tmp_path / "missing",
+        "empty": tmp_path / "empty",
+    }
+    names["empty"].mkdir()
+    before = sorted(tmp_path.rglob("*"))
     assert main(["corpus", *(a.format(**names) for a in argv)]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
     assert fake_tmdb.count() == 0
+    assert sorted(tmp_path.rglob("*")) == before  # nothing made, not even a corpus folder
 
 
 def test_discover_builds_the_series_tmdb_discovers(
@@ -206,3 +223,100 @@ def test_progress_bar_shows_series_and_requests_per_second(
     corpus.build(tmp_path / "corpus", IDS, progress=True)
     shown = err.getvalue()
     assert "4/4" in shown and "requests/s" in shown and "series" in shown
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("", "give one SQL query: this has none"),
+        ("   ", "give one SQL query: this has none"),
+        ("-- a comment", "give one SQL query: this has none"),
+        ("SELECT 1; SELECT 2", "give one SQL query: this has 2 statements"),
+    ],
+)
+def test_sql_runs_exactly_one_query(
+    built: Path, capsys: pytest.CaptureFixture[str], sql: str, message: str
+) -> None:
+    assert main(["corpus", "sql", str(built), sql]) == 2
+    out, err = capsys.readouterr()
+    assert err == f"error: {message}\n" and out == ""
+
+
+def test_sql_writes_intervals_as_text_in_every_format(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "SELECT INTERVAL 3 DAY + INTERVAL 2 MONTH AS span, 1 AS n"
+    assert main(["corpus", "sql", str(built), query, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"span": "2 months 3 days", "n": 1}
+    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["span,n", "2 months 3 days,1"]
+    out = tmp_path / "span.parquet"
+    assert main(["corpus", "sql", str(built), query, "--format", "parquet", "--out", str(out)]) == 0
+    assert pq.read_table(out).to_pylist() == [{"span": "2 months 3 days", "n": 1}]
+    # From the corpus itself: the span of fetch times is an interval too.
+    span = "SELECT max(fetched_at) - min(fetched_at) AS span FROM series"
+    assert main(["corpus", "sql", str(built), span, "--format", "json"]) == 0
+    assert isinstance(json.loads(capsys.readouterr().out)["span"], str)
+
+
+def test_sql_a_value_no_format_can_hold_is_exit_2_with_a_way_out(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["corpus", "sql", str(built), "SELECT 'infinity'::DATE AS d"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write this result as table (")
+    assert "CAST the column concerned to VARCHAR" in err and len(err.splitlines()) == 1
+
+
+def test_sql_never_writes_into_the_corpus(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = next((built / "cast").rglob("part-*.parquet"))
+    before = {p: p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    for out in (target, built / "result.csv", built / "new" / "result.parquet"):
+        argv = ["corpus", "sql", str(built), "SELECT 1 AS x", "--format", "parquet"]
+        assert main([*argv, "--out", str(out)]) == 2
+        assert "is inside the corpus folder" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in built.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("damage", ["truncated", "another table"])
+def test_a_damaged_data_file_is_named_not_a_crash(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    target = next((built / "crew").rglob("part-*.parquet"))
+    if damage == "truncated":
+        target.write_bytes(target.read_bytes()[:100])
+    else:
+        pq.write_table(pq.read_table(next((built / "series").rglob("part-*.parquet"))), target)
+    query = "SELECT count(DISTINCT person_id) FROM crew"
+    for argv in (["sql", str(built), query], ["status", str(built)]):
+        assert main(["corpus", *argv]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {target} is damaged (") and len(err.splitlines()) == 1
+
+
+def test_a_damaged_manifest_is_named_not_a_crash(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = next((built / "_manifest").glob("part-*.parquet"))
+    manifest.write_bytes(b"PAR1 not really")
+    for argv in (["sql", str(built), "SELECT 1"], ["status", str(built)], ["refresh", str(built)]):
+        assert main(["corpus", *argv, *(["--no-progress"] if argv[0] == "refresh" else [])]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {manifest} is damaged (") and len(err.splitlines()) == 1
+        assert "cannot say which series it holds" in err
+
+
+def test_discover_without_a_filter_is_refused_before_any_request(
+    served: Served, fake_tmdb: FakeTMDB, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "corpus"
+    assert main(["corpus", "build", str(root), "--discover", " ", "--no-progress"]) == 2
+    assert "--discover needs at least one key=value word" in capsys.readouterr().err
+    assert fake_tmdb.count() == 0 and not root.exists()
+
+
+def test_status_lines_up_every_table(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "status", str(built)]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.endswith(" rows")]
+    assert "episode_credits" in {row.split()[0] for row in rows}
+    assert len({len(row) for row in rows}) == 1  # names padded alike, counts right-aligned

@@ -27,7 +27,14 @@ def test_a_plain_list_skips_blank_lines_comments_and_repeats(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("line", "shown"),
-    [("-5", "'-5'"), ("0", "'0'"), ("abc", "'abc'"), ("12x", "'12x'"), ("²", "'²'")],
+    [
+        ("-5", "'-5'"),
+        ("0", "'0'"),
+        ("abc", "'abc'"),
+        ("12x", "'12x'"),
+        ("²", "'²'"),
+        ("9223372036854775808", "'9223372036854775808'"),
+    ],
 )
 def test_a_plain_list_names_the_bad_line(tmp_path: Path, line: str, shown: str) -> None:
     path = tmp_path / "ids.txt"
@@ -60,13 +67,32 @@ def test_a_truncated_export_is_an_error_not_a_shorter_list(tmp_path: Path) -> No
         read_ids(path)
 
 
-@pytest.mark.parametrize("line", ['{"id": -1}', '{"id": "12"}', "[1, 2]", "not json"])
+@pytest.mark.parametrize(
+    "line", ['{"id": -1}', '{"id": "12"}', '{"id": 2147483648}', "[1, 2]", "not json"]
+)
 def test_an_export_line_without_a_positive_id_is_named(tmp_path: Path, line: str) -> None:
     path = tmp_path / "export.json.gz"
     with gzip.open(path, "wt") as handle:
         handle.write('{"id": 1}\n' + line + "\n")
     with pytest.raises(ConfigError, match="line 2"):
         read_ids(path)
+
+
+def test_a_list_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text("1399\n1396\n", encoding="utf-8-sig")
+    assert read_ids(path) == [1399, 1396]
+
+
+def test_a_file_without_ids_is_an_error_not_an_empty_build(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text("# nothing yet\n\n")
+    with pytest.raises(ConfigError, match=r"lists no series id$"):
+        read_ids(path)
+    exported = export(tmp_path / "export.json.gz", [{"id": 5, "popularity": 0.2}])
+    with pytest.raises(ConfigError, match="lists no series id with popularity 1 or more"):
+        read_ids(exported, min_popularity=1.0)
+    assert read_ids(exported) == [5]
 
 
 def test_min_popularity_needs_an_export_and_a_missing_file_is_named(tmp_path: Path) -> None:
