@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -298,7 +299,8 @@ def _render(table: pa.Table, file_format: str) -> bytes:
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         return buffer.getvalue()
-    frame = table.to_pandas()
+    # Arrow-backed columns: an integer column with a NULL stays integers (not 2.0).
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     if file_format == "csv":
         # Query results carry TMDB's text: quoted against spreadsheet formulas like `tables`.
         return table_bytes(frame, "csv")

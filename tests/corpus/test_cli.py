@@ -320,3 +320,23 @@ def test_status_lines_up_every_table(built: Path, capsys: pytest.CaptureFixture[
     rows = [line for line in capsys.readouterr().out.splitlines() if line.endswith(" rows")]
     assert "episode_credits" in {row.split()[0] for row in rows}
     assert len({len(row) for row in rows}) == 1  # names padded alike, counts right-aligned
+
+
+def test_sql_keeps_whole_numbers_whole_beside_nulls(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # failures.season_number is NULL when a whole series failed: 3, not 3.0, for the others.
+    query = "SELECT * FROM (VALUES (1, NULL::BIGINT), (2, 3)) AS t(series_id, season_number)"
+    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["series_id,season_number", "1,", "2,3"]
+    assert main(["corpus", "sql", str(built), query, "--format", "json"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        '{"series_id":1,"season_number":null}',
+        '{"series_id":2,"season_number":3}',
+    ]
+    assert main(["corpus", "sql", str(built), query]) == 0
+    assert [line.split() for line in capsys.readouterr().out.splitlines()] == [
+        ["series_id", "season_number"],
+        ["1", "<NA>"],
+        ["2", "3"],
+    ]
