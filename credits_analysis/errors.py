@@ -19,6 +19,7 @@ __all__ = [
     "BadResponseError",
     "ClientRequestError",
     "ConfigError",
+    "CorpusChangedError",
     "CreditsAnalysisError",
     "DataQualityWarning",
     "InvalidQueryError",
@@ -124,6 +125,10 @@ class OfflineMissError(CreditsAnalysisError):
     def __init__(self, message: str, *, missing: list[str]) -> None:
         super().__init__(message)
         self.missing = list(missing)
+
+
+class CorpusChangedError(CreditsAnalysisError):
+    """A build or refresh replaced files an open corpus connection reads: open it again."""
 
 
 class InvalidQueryError(CreditsAnalysisError, ValueError):

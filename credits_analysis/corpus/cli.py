@@ -179,8 +179,10 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
         except duckdb.ParserException as exc:
             raise ConfigError(str(exc)) from None
         except duckdb.Error as exc:
+            # A refresh that compacted while the query ran, or a file changed from outside.
             root = args.dir.expanduser().absolute()
-            raise query.damaged_file(root) or ConfigError(str(exc)) from None
+            known = query.changed_since_open(connection) or query.damaged_file(root)
+            raise known or ConfigError(str(exc)) from None
     try:
         data = _render(table, args.format)
     except (ValueError, OverflowError, TypeError, pa.ArrowException) as exc:

@@ -36,7 +36,7 @@ import duckdb
 import pandas as pd
 
 from credits_analysis.corpus.layout import BUCKETS
-from credits_analysis.corpus.query import bucket_views
+from credits_analysis.corpus.query import bucket_views, changed_since_open
 
 __all__ = [
     "MIN_SERIES",
@@ -215,7 +215,7 @@ def representation(
         LEFT JOIN measures USING ({names}, measure)
         ORDER BY {names}, measure
     """
-    frame = con.execute(sql, parameters).df()
+    frame = _frame(con, sql, parameters)
     return _with_shares(frame, keys, min_series)
 
 
@@ -265,7 +265,7 @@ def creator_share(
         FROM groups AS g LEFT JOIN people USING ({names})
         ORDER BY {names}
     """
-    return _with_shares(con.execute(sql).df(), keys, min_series)
+    return _with_shares(_frame(con, sql), keys, min_series)
 
 
 def episode_directing(
@@ -303,7 +303,7 @@ def episode_directing(
         FROM groups AS g LEFT JOIN counted USING (year)
         ORDER BY g.year
     """
-    return _with_shares(con.execute(sql).df(), ["year"], min_series)
+    return _with_shares(_frame(con, sql), ["year"], min_series)
 
 
 def top_networks(con: duckdb.DuckDBPyConnection, n: int = 6) -> pd.DataFrame:
@@ -314,14 +314,15 @@ def top_networks(con: duckdb.DuckDBPyConnection, n: int = 6) -> pd.DataFrame:
     pandas.DataFrame
         ``network`` (string) and ``series`` (int64), most series first (ties by name).
     """
-    frame = con.execute(
+    frame = _frame(
+        con,
         """
         SELECT network, count(DISTINCT series_id) AS series
         FROM (SELECT series_id, unnest(networks) AS network FROM series)
         GROUP BY network ORDER BY series DESC, network LIMIT ?
         """,
         [n],
-    ).df()
+    )
     return frame.astype({"network": "string", "series": "int64"})
 
 
@@ -432,9 +433,9 @@ def cast_churn(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         returning_share float64  returning / regulars
         ==============  =======  =====================================================
     """
-    frame = con.execute(
-        f"{_regulars_and_next(con)} SELECT * FROM pairs ORDER BY series_id, season_number"
-    ).df()
+    frame = _frame(
+        con, f"{_regulars_and_next(con)} SELECT * FROM pairs ORDER BY series_id, season_number"
+    )
     frame = frame.astype(
         {c: "int64" for c in ("series_id", "season_number", "next_season", "regulars", "returning")}
     )
@@ -473,15 +474,16 @@ def churn_by_series(
         ===============  =======  ====================================================
     """
     with _pairs(con, pairs) as ctes:
-        frame = con.execute(
+        frame = _frame(
+            con,
             f"""{ctes}
             SELECT p.series_id, any_value(s.name) AS name, any_value(s.type) AS type,
                    any_value(s.genres[1]) AS genre, count(*) AS season_pairs,
                    sum(p.regulars) AS regulars, sum(p.returning) AS returning
             FROM pairs AS p LEFT JOIN series AS s USING (series_id)
             GROUP BY p.series_id
-            """
-        ).df()
+            """,
+        )
     frame = frame.astype(
         {
             "series_id": "int64",
@@ -554,7 +556,8 @@ def churn_by_group(
         else "pairs"
     )
     with _pairs(con, pairs) as ctes:
-        frame = con.execute(
+        frame = _frame(
+            con,
             f"""{ctes},
             keyed AS (
                 SELECT {key_sql}, s.series_id, s.regulars, s."returning",
@@ -567,8 +570,8 @@ def churn_by_group(
                    quantile_cont(churn, 0.25) AS p25, quantile_cont(churn, 0.5) AS median,
                    quantile_cont(churn, 0.75) AS p75
             FROM keyed GROUP BY ALL ORDER BY ALL
-            """
-        ).df()
+            """,
+        )
     types: dict[str, str] = {
         "series": "int64",
         "season_pairs": "int64",
@@ -602,7 +605,8 @@ def people_across_series(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> pd
         rank        int64    1 = most series
         ==========  =======  =======================================================
     """
-    frame = con.execute(
+    frame = _frame(
+        con,
         """
         WITH credits AS (
             SELECT 'Acting' AS department, person_id, name, gender, series_id, season_number,
@@ -629,7 +633,7 @@ def people_across_series(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> pd
         SELECT * FROM ranked WHERE rank <= ? ORDER BY department, rank
         """,
         [top],
-    ).df()
+    )
     return frame.astype(
         {
             "department": "string",
@@ -641,6 +645,20 @@ def people_across_series(con: duckdb.DuckDBPyConnection, *, top: int = 10) -> pd
             "rank": "int64",
         }
     )
+
+
+def _frame(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[object] = ()
+) -> pd.DataFrame:
+    """The result of ``sql`` on ``con``; a connection whose files a build or refresh has
+    replaced since it was opened gets :class:`~credits_analysis.errors.CorpusChangedError`."""
+    try:
+        return con.execute(sql, list(parameters)).df()
+    except duckdb.Error as exc:
+        changed = changed_since_open(con)
+        if changed is None:
+            raise
+        raise changed from exc
 
 
 def _checked_keys(by: Sequence[str]) -> list[str]:
@@ -680,8 +698,9 @@ def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
 def dated_years(con: duckdb.DuckDBPyConnection) -> tuple[int | None, int | None]:
     """The first and last year of the corpus's dated seasons (Specials aside); None, None
     when no season has an air date."""
-    first, last = con.execute(f"SELECT min(year), max(year) FROM ({_DATED_SEASONS})").fetchall()[0]
-    return first, last
+    years = _frame(con, f"SELECT min(year) AS first, max(year) AS last FROM ({_DATED_SEASONS})")
+    first, last = years.iloc[0]
+    return (None if pd.isna(first) else int(first)), (None if pd.isna(last) else int(last))
 
 
 def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -694,7 +713,8 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         series, seasons with credits, years covered by dated seasons, networks, distinct
         people in the cast and in the crew, and the share of each whose gender is not set.
     """
-    row = con.execute(
+    counts = _frame(
+        con,
         """
         WITH
         cast_people AS (SELECT person_id, any_value(gender) AS gender FROM "cast" GROUP BY ALL),
@@ -710,9 +730,10 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             (SELECT count(*) FROM crew_people) AS crew_people,
             (SELECT avg(CASE WHEN gender = 'not set' OR gender IS NULL THEN 1.0 ELSE 0.0 END)
                 FROM crew_people) AS crew_not_set
-        """
-    ).fetchone()
-    assert row is not None  # an aggregate query always has a row
+        """,
+    )
+    # The one row of an aggregate query, each value of its column's type.
+    row = next(counts.itertuples(index=False))
     series, seasons, networks, cast, cast_not_set, crew, crew_not_set = row
     first, last = dated_years(con)
     years = f"{first}-{last}" if first is not None else "none dated"
@@ -729,5 +750,5 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame({"fact": list(facts), "value": list(facts.values())}, dtype="string")
 
 
-def _percent(share: float | None) -> str:
-    return "-" if share is None else f"{share:.0%}"
+def _percent(share: float) -> str:
+    return "-" if pd.isna(share) else f"{share:.0%}"

@@ -24,12 +24,13 @@ from credits_analysis.config import MAX_CACHE_AGE
 from credits_analysis.corpus.layout import SCHEMAS, TABLES, DataFile, data_files
 from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import require_meta
-from credits_analysis.errors import ConfigError
+from credits_analysis.errors import ConfigError, CorpusChangedError
 
 __all__ = [
     "BUCKET_SCHEMA",
     "READ_ONLY_STATEMENTS",
     "bucket_views",
+    "changed_since_open",
     "check_read_only",
     "damaged_file",
     "open",
@@ -61,6 +62,9 @@ def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyCon
     Returns
     -------
     duckdb.DuckDBPyConnection
+        The corpus as it is now: a later build or refresh replaces files its views read, after
+        which its queries fail (the :mod:`~credits_analysis.corpus.metrics` functions raise
+        :class:`~credits_analysis.errors.CorpusChangedError`): open the corpus again then.
         Views ``cast``, ``crew``, ``seasons`` (the columns of the in-memory tables of
         :mod:`credits_analysis.schema`), ``series``, ``creators`` and ``failures`` (see
         :data:`~credits_analysis.corpus.layout.SCHEMAS`); and in schema ``buckets``, the
@@ -126,6 +130,23 @@ def _define_views(setup: duckdb.DuckDBPyConnection, files: _Files) -> None:
             name = f"{BUCKET_SCHEMA}.{_quote(f'{table}_{bucket}')}"
             setup.execute(f"CREATE VIEW {name} AS {_view_sql(table, entries)}")
     setup.execute("COMMIT")
+
+
+def changed_since_open(connection: duckdb.DuckDBPyConnection) -> CorpusChangedError | None:
+    """The error for a connection of :func:`open` whose files a later build or refresh
+    replaced (a compaction deletes what it rewrote); None while they are all still there.
+
+    For explaining a DuckDB error: the views name exactly the files of the corpus at the
+    time it was opened, and DuckDB opens them at each query.
+    """
+    readable = connection.execute("SELECT current_setting('allowed_paths')").fetchall()[0][0]
+    gone = [p for p in readable if p.endswith(".parquet") and not Path(p).exists()]
+    if not gone:
+        return None
+    return CorpusChangedError(
+        f"the corpus changed after this connection was opened: a build or refresh replaced "
+        f"{len(gone)} of the files it reads (such as {gone[0]}); open the corpus again"
+    )
 
 
 def damaged_file(root: Path) -> ConfigError | None:

@@ -45,6 +45,18 @@ def build(
     )
 
 
+def refresh(fake: FakeTMDB, root: Path, cache_dir: Path, **kwargs: object) -> BuildResult:
+    """``corpus.refresh`` of ``root`` from ``fake``, quickly retried, without a progress bar."""
+    return corpus.refresh(
+        root,
+        settings=settings(cache_dir),
+        transport=fake.transport(),
+        retry=FAST_RETRY,
+        progress=False,
+        **kwargs,
+    )
+
+
 @dataclass
 class Served:
     """What the fake serves for some series: details and season payloads by series."""

@@ -13,8 +13,8 @@ from credits_analysis.corpus.changes import changed_series, windows
 from credits_analysis.corpus.query import bucket_views
 from credits_analysis.errors import AuthError
 from tests.corpus.buckets import assert_buckets_hold_the_cast
-from tests.corpus.served import build, serve, settings
-from tests.fake_tmdb import FAST_RETRY, FakeTMDB, Fault
+from tests.corpus.served import build, refresh, serve, settings
+from tests.fake_tmdb import FakeTMDB, Fault
 
 IDS = list(range(6001, 6021))
 
@@ -32,17 +32,6 @@ def built(fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path) -> Path:
     build(fake_tmdb, root, IDS, cache_dir, batch_size=7)
     fake_tmdb.requests.clear()
     return root
-
-
-def refresh(fake: FakeTMDB, root: Path, cache_dir: Path, **kwargs: object):
-    return corpus.refresh(
-        root,
-        settings=settings(cache_dir),
-        transport=fake.transport(),
-        retry=FAST_RETRY,
-        progress=False,
-        **kwargs,
-    )
 
 
 def test_refresh_fetches_the_failed_and_the_changed_series_only(
