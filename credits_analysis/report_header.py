@@ -19,7 +19,7 @@ from IPython.display import display
 
 from credits_analysis._version import __version__
 from credits_analysis.load import SeriesCredits
-from credits_analysis.wording import season_ranges
+from credits_analysis.wording import season_ranges, year_span
 
 if TYPE_CHECKING:
     import duckdb
@@ -122,7 +122,11 @@ class ReportHeader:
         summary = SeriesSummary(
             series_id=0,
             name=f"{count:,} series",
-            seasons=f"first aired {first}-{last}" if first is not None else "no dated season",
+            seasons=(
+                f"first aired {year_span(first, last)}"
+                if first is not None and last is not None
+                else "no dated season"
+            ),
             source=(
                 "synthetic demo corpus bundled with credits-analysis (generated, not TMDB's)"
                 if synthetic

@@ -1,4 +1,4 @@
-"""Seasons and failures in words, for people: shared by describe, the notebooks and the CLI.
+"""Seasons, years and failures in words, for people: shared by describe, the notebooks and the CLI.
 
 Plain string functions over season numbers and exceptions; the module itself imports nothing
 but :mod:`credits_analysis.errors` (no pandas, no plotly), so anything can use it.
@@ -27,6 +27,7 @@ __all__ = [
     "season_label",
     "season_ranges",
     "seasons_phrase",
+    "year_span",
 ]
 
 #: Season number TMDB gives the Specials.
@@ -75,6 +76,11 @@ def seasons_phrase(numbers: Iterable[int], *, capital: bool = False) -> str:
         parts.append(f"{'seasons' if plural else 'season'} {listed}")
     phrase = " and ".join(parts)
     return phrase[:1].upper() + phrase[1:] if capital else phrase
+
+
+def year_span(first: int, last: int) -> str:
+    """``2016`` for one year, ``2010-2016`` for several."""
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def failures_by_reason(failures: Mapping[int, Exception]) -> dict[str, list[int]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import duckdb
+import pandas as pd
 import pytest
 
-from credits_analysis.corpus import figures, metrics, tables
+from credits_analysis.config import MAX_CACHE_AGE
+from credits_analysis.corpus import CorpusStatus, figures, metrics, tables
 from tests.hand_corpus import connect
 
 
@@ -105,3 +107,92 @@ def test_share_heatmap_by_period(con) -> None:
     assert hbo["total"].tolist() == [28, 0]
     fig = figures.share_heatmap(table, key="network", title="Directing", across="period")
     assert list(fig.data[0].x) == ["2015-2019", "2020-2024"]
+
+
+def test_each_year_axis_says_whose_year_it_is(con) -> None:
+    def axis(fig) -> str:
+        return fig.layout.xaxis2.title.text
+
+    directing = metrics.representation(con, "directing", min_series=1)
+    assert axis(figures.share_by_year(directing, title="D")) == "year the season first aired"
+    creators = metrics.creator_share(con, min_series=1)
+    made = figures.share_by_year(creators, title="Creators", measure="creators")
+    assert axis(made) == "year the series first aired"
+    by_episode = metrics.episode_directing(con, min_series=1)
+    aired = figures.share_by_year(by_episode, title="D", measure="episode credits")
+    assert axis(aired) == "year the episode aired"
+
+
+def test_figures_without_data_say_so_instead_of_empty_axes(con) -> None:
+    nobody = metrics.representation(con, "directing").assign(total=0)
+    empty = figures.share_by_year(nobody, title="Directing")
+    assert empty.layout.title.text == "Directing: nothing credited in any dated year"
+    assert not empty.data and empty.layout.xaxis.visible is False
+    no_years = metrics.representation(con, "directing").iloc[:0]
+    assert not figures.share_by_year(no_years, title="Directing").data
+    churn = figures.churn_box(metrics.churn_by_series(con).iloc[:0], by="type")
+    assert not churn.data and "no series has a season and a next season" in churn.layout.title.text
+
+
+def test_tables_without_rows_are_a_sentence(con) -> None:
+    no_years = metrics.representation(con, "directing").iloc[:0]
+    assert str(tables.shares_table(no_years)) == "No year in this corpus to count episodes by."
+    no_churn = metrics.churn_by_series(con).iloc[:0]
+    assert "so there is no churn to show" in str(tables.churn_extremes(no_churn))
+    assert "so there is no churn to show" in str(
+        tables.churn_table(metrics.churn_by_group(con).iloc[:0])
+    )
+    people = metrics.people_across_series(con).iloc[:0]
+    assert str(tables.people_table(people)) == "No one is credited in this corpus."
+    nobody = metrics.representation(con, "all cast").assign(total=0)
+    note = tables.coverage_note(nobody, role="the cast", threshold=0.25)
+    assert str(note) == "No credits for the cast have a year in this corpus."
+
+
+def test_churn_extremes_of_few_series_name_each_end_once() -> None:
+    churn = pd.DataFrame(
+        {
+            "series_id": [1, 2, 3],
+            "name": ["High", "Middle", "Low"],
+            "type": "Scripted",
+            "genre": "Drama",
+            "season_pairs": 1,
+            "regulars": 4,
+            "returning": [1, 2, 4],
+            "churn": [0.75, 0.5, 0.0],
+        }
+    )
+    shown = tables.churn_extremes(churn, n=5, link=False).data
+    assert shown[["Churn", "Series"]].values.tolist() == [
+        ["highest", "High"],
+        ["highest", "Middle"],
+        ["lowest", "Low"],
+    ]
+    ends = tables.churn_extremes(churn, n=1, link=False).data
+    assert ends[["Churn", "Series"]].values.tolist() == [["highest", "High"], ["lowest", "Low"]]
+
+
+def test_corpus_note_says_what_the_figures_leave_out(tmp_path) -> None:
+    def status(**counts: int) -> CorpusStatus:
+        base = dict(done=0, partial=0, failed=0, stale=0, expiring=0, expired=0)
+        return CorpusStatus(
+            path=tmp_path / "my corpus",
+            language="en-US",
+            last_build=None,
+            rows={},
+            bytes_on_disk=0,
+            oldest_fetch=None,
+            **{**base, **counts},
+        )
+
+    assert str(tables.corpus_note(status(done=3))) == ""
+    assert str(tables.corpus_note(status())).startswith("This corpus holds no series yet")
+    failed = tables.corpus_note(status(done=2, failed=1))
+    assert failed.sentences == (
+        "1 series could not be fetched and count nowhere below (the failures view says why).",
+    )
+    hidden = tables.corpus_note(status(done=3, expired=3))
+    assert hidden.sentences == () and hidden.caveats[0].startswith(
+        f"3 series were fetched more than {MAX_CACHE_AGE.days} days ago and are hidden"
+    )
+    assert f"corpus refresh '{tmp_path / 'my corpus'}'" in hidden.caveats[0]

@@ -104,6 +104,24 @@ def test_by_network_counts_a_series_in_each_of_its_networks(con) -> None:
     assert sorted(set(only["year"])) == [2019, 2021]
 
 
+def test_a_network_or_country_listed_twice_counts_its_series_once(con) -> None:
+    """TMDB can list two networks of one name (two ids): the series is still counted once."""
+    by = (["network"], ["country"], ["network", "year"])
+    before = [metrics.representation(con, "directing", by=keys) for keys in by]
+    churn = metrics.churn_by_group(con, by=["network"])
+    con.execute(
+        "CREATE OR REPLACE VIEW series AS SELECT * REPLACE (list_concat(networks, networks) "
+        "AS networks, list_concat(origin_country, origin_country) AS origin_country) "
+        "FROM series_frame"
+    )
+    for keys, expected in zip(by, before, strict=True):
+        pd.testing.assert_frame_equal(metrics.representation(con, "directing", by=keys), expected)
+    pd.testing.assert_frame_equal(metrics.churn_by_group(con, by=["network"]), churn)
+    # One network given as a string is that network, not its letters.
+    one = metrics.representation(con, "directing", by=["network"], networks="HBO")
+    assert set(one["network"]) == {"HBO"}
+
+
 def test_by_country(con) -> None:
     table = metrics.representation(con, "directing", by=["country"], min_series=1)
     assert _counts(_row(table, "episodes", country="GB")) == (10, 8, 0, 0)
@@ -169,6 +187,15 @@ def test_overview(con) -> None:
     # Cast people 301-307 and 311 (8), of whom 303, 307 and 311 are not set.
     assert facts["people in the cast"] == "8"
     assert facts['cast whose gender is "not set"'] == f"{3 / 8:.0%}"
+
+
+def test_overview_says_one_year_once(con) -> None:
+    con.execute(
+        "CREATE OR REPLACE VIEW seasons AS SELECT * REPLACE (DATE '2019-09-01' AS air_date) "
+        "FROM seasons_frame"
+    )
+    facts = dict(metrics.overview(con).itertuples(index=False))
+    assert facts["years (by season air date)"] == "2019"
 
 
 def test_directing_episode_by_episode_splits_a_season_across_its_air_years(con) -> None:

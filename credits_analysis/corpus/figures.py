@@ -19,6 +19,11 @@ from credits_analysis.corpus.metrics import PERIOD_YEARS
 
 __all__ = ["churn_box", "share_by_year", "share_heatmap"]
 
+# What a measure's year is: a season's, except for creators and episode-by-episode credits.
+_YEAR_OF = {
+    "creators": "year the series first aired",
+    "episode credits": "year the episode aired",
+}
 _KNOWN = GENDER_COLORS["female"]
 _NOT_SET = GENDER_COLORS["not set"]
 _SEQUENTIAL = "Viridis"
@@ -41,9 +46,12 @@ def share_by_year(table: pd.DataFrame, *, title: str, measure: str = "episodes")
     plotly.graph_objects.Figure
         Top panel: the two shares (solid: over known genders; dashed: over everyone); years
         flagged ``small_sample`` are drawn as open markers. Bottom panel: the share of credits
-        whose gender is "not set" (coverage). Hovers carry the counts behind every share.
+        whose gender is "not set" (coverage). Hovers carry the counts behind every share. With
+        no credit in any year, a short figure that says so.
     """
     rows = table[table["measure"] == measure].sort_values("year")
+    if not rows["total"].any():
+        return _empty(f"{title}: nothing credited in any dated year")
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -90,7 +98,8 @@ def share_by_year(table: pd.DataFrame, *, title: str, measure: str = "episodes")
     )
     fig.update_yaxes(title_text="women's share", tickformat=".0%", range=[0, 1], row=1, col=1)
     fig.update_yaxes(title_text="not set", tickformat=".0%", range=[0, 1], row=2, col=1)
-    fig.update_xaxes(title_text="year the season first aired", dtick=5, row=2, col=1)
+    year = _YEAR_OF.get(measure, "year the season first aired")
+    fig.update_xaxes(title_text=year, dtick=5, row=2, col=1)
     small = rows.loc[rows["small_sample"], "year"].tolist()
     subtitle = f"share of {measure} credited to women, by year"
     if small:
@@ -125,7 +134,7 @@ def share_heatmap(
     """
     rows = table[table["measure"] == measure]
     if rows.empty:
-        return _finish(go.Figure(), f"{title}: no credits by {key}", height=300)
+        return _empty(f"{title}: no credits by {key}")
     shown = rows["share_female_known"].where(~rows["small_sample"])
     grid = rows.assign(shown=shown).pivot(index=key, columns=across, values="shown")
     counts = rows.assign(label=rows["female"].astype(str) + "/" + rows["known"].astype(str))
@@ -169,6 +178,10 @@ def churn_box(churn: pd.DataFrame, *, by: str = "type") -> go.Figure:
     by
         ``"type"`` or ``"genre"``.
     """
+    if churn.empty:
+        return _empty(
+            f"Cast churn by series {by}: no series has a season and a next season with cast credits"
+        )
     fig = go.Figure()
     groups = churn.assign(group=churn[by].fillna("(none)"))
     for group, rows in groups.groupby("group", sort=True):
@@ -192,6 +205,14 @@ def churn_box(churn: pd.DataFrame, *, by: str = "type") -> go.Figure:
     )
     fig.update_layout(showlegend=False)
     return _finish(fig, f"Cast churn by series {by}", max(320, 80 + 60 * len(fig.data)))
+
+
+def _empty(title: str) -> go.Figure:
+    """A short figure whose title says why it has nothing to draw, without empty axes."""
+    fig = go.Figure()
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, title, height=120)
 
 
 def _finish(fig: go.Figure, title: str, height: int) -> go.Figure:

@@ -37,6 +37,7 @@ import pandas as pd
 
 from credits_analysis.corpus.layout import BUCKETS
 from credits_analysis.corpus.query import bucket_views, changed_since_open
+from credits_analysis.wording import year_span
 
 __all__ = [
     "MIN_SERIES",
@@ -93,18 +94,23 @@ _DATED_SEASONS = """
     SELECT series_id, season_number, CAST(year(air_date) AS INTEGER) AS year
     FROM seasons WHERE air_date IS NOT NULL AND season_number > 0"""
 
+# A series' networks and countries, one row each. TMDB can list two networks of one name
+# (under two ids): a series counts once for each name.
+_LISTED = {
+    "network": "unnest(list_distinct(networks)) AS network",
+    "country": "unnest(list_distinct(origin_country)) AS country",
+}
 # The group keys a season belongs to: networks and countries are lists on the series.
 _KEYS = {
     "year": ("s.year", ""),
     "period": (f"s.year - s.year % {PERIOD_YEARS} AS period", ""),
     "network": (
         "n.network",
-        "JOIN (SELECT series_id, unnest(networks) AS network FROM series) AS n USING (series_id)",
+        f"JOIN (SELECT series_id, {_LISTED['network']} FROM series) AS n USING (series_id)",
     ),
     "country": (
         "k.country",
-        "JOIN (SELECT series_id, unnest(origin_country) AS country FROM series) AS k "
-        "USING (series_id)",
+        f"JOIN (SELECT series_id, {_LISTED['country']} FROM series) AS k USING (series_id)",
     ),
 }
 
@@ -149,7 +155,8 @@ def representation(
         :data:`PERIOD_YEARS`-year spans: 2000 for 2000-2004), ``"network"``, ``"country"``. A
         series on two networks counts in both.
     networks
-        Keep only these networks (with ``"network"`` in ``by``), e.g. :func:`top_networks`.
+        Keep only these networks (with ``"network"`` in ``by``), e.g. :func:`top_networks`; a
+        string is one network.
     min_series
         Groups with fewer series are flagged ``small_sample``.
 
@@ -186,7 +193,7 @@ def representation(
         if "network" not in keys:
             raise ValueError('networks= needs "network" in by=')
         network_filter = "WHERE n.network IN (SELECT unnest(?))"
-        parameters.append(list(networks))
+        parameters.append([networks] if isinstance(networks, str) else list(networks))
     sql = f"""
         WITH dated AS ({_DATED_SEASONS}),
         keyed AS (
@@ -239,8 +246,7 @@ def creator_share(
         "year": "CAST(year(first_air_date) AS INTEGER) AS year",
         "period": f"CAST(year(first_air_date) AS INTEGER) // {PERIOD_YEARS} * {PERIOD_YEARS} "
         "AS period",
-        "network": "unnest(networks) AS network",
-        "country": "unnest(origin_country) AS country",
+        **_LISTED,
     }
     names = ", ".join(keys)
     # unnest() of two lists in one SELECT zips them; each list gets its own subquery instead.
@@ -710,7 +716,7 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``fact`` (string) and ``value`` (string, numbers formatted with thousands separators):
-        series, seasons with credits, years covered by dated seasons, networks, distinct
+        series, seasons, years covered by dated seasons, networks, distinct
         people in the cast and in the crew, and the share of each whose gender is not set.
     """
     counts = _frame(
@@ -736,7 +742,7 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     row = next(counts.itertuples(index=False))
     series, seasons, networks, cast, cast_not_set, crew, crew_not_set = row
     first, last = dated_years(con)
-    years = f"{first}-{last}" if first is not None else "none dated"
+    years = year_span(first, last) if first is not None and last is not None else "none dated"
     facts = {
         "series": f"{series:,}",
         "seasons": f"{seasons:,}",

@@ -3,25 +3,45 @@
 from __future__ import annotations
 
 import html
+import shlex
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from credits_analysis.config import MAX_CACHE_AGE
+from credits_analysis.corpus.status import CorpusStatus
 from credits_analysis.describe import Note, table
 
-__all__ = ["churn_extremes", "churn_table", "coverage_note", "people_table", "shares_table"]
+__all__ = [
+    "churn_extremes",
+    "churn_table",
+    "corpus_note",
+    "coverage_note",
+    "people_table",
+    "shares_table",
+]
 
 _TMDB_SERIES = "https://www.themoviedb.org/tv/{series_id}"
+_NO_PAIRS = (
+    "No series here has a season followed by another with cast credits, so there is no churn "
+    "to show."
+)
 
 
-def shares_table(shares: pd.DataFrame, *, key: str = "year", measure: str = "episodes") -> Styler:
+def shares_table(
+    shares: pd.DataFrame, *, key: str = "year", measure: str = "episodes"
+) -> Styler | Note:
     """One row per group of :func:`~credits_analysis.corpus.metrics.representation`.
 
     Shares are percentages; groups flagged ``small_sample`` say so in a column of their own.
+    Without any group, a note that says so.
     """
+    rows = shares[shares["measure"] == measure]
+    if rows.empty:
+        return Note((f"No {key} in this corpus to count {measure} by.",))
     shown = ("share_female_known", "share_female", "share_not_set")
     return table(
-        _for_reading(shares[shares["measure"] == measure], shown),
+        _for_reading(rows, shown),
         columns={
             key: key.capitalize(),
             "series": "Series",
@@ -37,8 +57,9 @@ def shares_table(shares: pd.DataFrame, *, key: str = "year", measure: str = "epi
     )
 
 
-def churn_extremes(churn: pd.DataFrame, *, n: int = 5, link: bool = True) -> Styler:
-    """The ``n`` series with the highest and the ``n`` with the lowest cast churn.
+def churn_extremes(churn: pd.DataFrame, *, n: int = 5, link: bool = True) -> Styler | Note:
+    """The ``n`` series with the highest and the ``n`` with the lowest cast churn (a note when
+    no series has a churn).
 
     Parameters
     ----------
@@ -49,9 +70,12 @@ def churn_extremes(churn: pd.DataFrame, *, n: int = 5, link: bool = True) -> Sty
     link
         Link each name to its TMDB page (not for synthetic series, which are not on TMDB).
     """
-    ends = pd.concat(
-        [churn.head(n).assign(end="highest"), churn.tail(n).iloc[::-1].assign(end="lowest")]
-    ).drop_duplicates("series_id")
+    if churn.empty:
+        return Note((_NO_PAIRS,))
+    # With 2n series or fewer the two ends would overlap: the upper half is "highest".
+    top = churn.head(min(n, -(-len(churn) // 2)))
+    bottom = churn.iloc[len(top) :].tail(n)
+    ends = pd.concat([top.assign(end="highest"), bottom.iloc[::-1].assign(end="lowest")])
     names = [html.escape(str(name)) for name in ends["name"].fillna("(no name)")]
     if link:
         names = [
@@ -82,12 +106,15 @@ def churn_extremes(churn: pd.DataFrame, *, n: int = 5, link: bool = True) -> Sty
     )
 
 
-def churn_table(churn: pd.DataFrame, *, key: str = "network") -> Styler:
+def churn_table(churn: pd.DataFrame, *, key: str = "network") -> Styler | Note:
     """One row per group of :func:`~credits_analysis.corpus.metrics.churn_by_group`.
 
     Churn is in percent: the pooled share of regulars not back, then the quartiles of the
     season pairs' churn; groups flagged ``small_sample`` say so in a column of their own.
+    Without any group, a note that says so.
     """
+    if churn.empty:
+        return Note((_NO_PAIRS,))
     return table(
         _for_reading(churn, ("churn", "p25", "median", "p75")),
         columns={
@@ -105,8 +132,11 @@ def churn_table(churn: pd.DataFrame, *, key: str = "network") -> Styler:
     )
 
 
-def people_table(people: pd.DataFrame) -> Styler:
-    """:func:`~credits_analysis.corpus.metrics.people_across_series` for reading."""
+def people_table(people: pd.DataFrame) -> Styler | Note:
+    """:func:`~credits_analysis.corpus.metrics.people_across_series` for reading (a note when
+    the corpus has no credit)."""
+    if people.empty:
+        return Note(("No one is credited in this corpus.",))
     return table(
         people,
         columns={
@@ -118,6 +148,32 @@ def people_table(people: pd.DataFrame) -> Styler:
             "seasons": "Seasons",
         },
     )
+
+
+def corpus_note(status: CorpusStatus) -> Note:
+    """Which series the figures leave out, and why: failed, or hidden past six months.
+
+    Parameters
+    ----------
+    status
+        :func:`~credits_analysis.corpus.status` of the corpus the figures come from.
+    """
+    sentences = []
+    if status.done == status.failed == 0:
+        sentences.append("This corpus holds no series yet (credits-analysis corpus build).")
+    if status.failed:
+        sentences.append(
+            f"{status.failed:,} series could not be fetched and count nowhere below "
+            "(the failures view says why)."
+        )
+    caveats = ()
+    if status.expired:
+        caveats = (
+            f"{status.expired:,} series were fetched more than {MAX_CACHE_AGE.days} days ago "
+            "and are hidden, as TMDB's terms allow caching for six months: "
+            f"credits-analysis corpus refresh {shlex.quote(str(status.path))} fetches them again.",
+        )
+    return Note(tuple(sentences), caveats)
 
 
 def coverage_note(shares: pd.DataFrame, *, role: str, threshold: float) -> Note:
@@ -136,7 +192,7 @@ def coverage_note(shares: pd.DataFrame, *, role: str, threshold: float) -> Note:
     total = int(people["total"].sum())
     not_set = int(people["not_set"].sum())
     if total == 0:
-        return Note((f"No {role} credits in the corpus have a year.",))
+        return Note((f"No credits for {role} have a year in this corpus.",))
     sentence = (
         f"{not_set:,} of the {total:,} people-years of {role} ({not_set / total:.0%}) have no "
         'gender on TMDB ("not set"): the solid line leaves them out, the dashed line counts '
