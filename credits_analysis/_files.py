@@ -28,8 +28,8 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
 def write_all_atomically(files: Mapping[Path, bytes], *, durable: bool = True) -> None:
     """Write several files as :func:`write_atomically` does, replacing none until all are written.
 
-    Every target is checked first (a folder, or a file inside something that is not a folder,
-    where a file should go), then every file is written to its temporary file, and only then
+    Every target is checked first (a folder where a file should go), then every file is
+    written to its temporary file (a file where a folder should be is named), and only then
     are they renamed over the targets. A failure up to that point leaves every file as it was,
     so a set of files that belong together is never half old, half new. Only the renames, done
     last and one after another, could be split by the process being killed between them, or by
@@ -45,11 +45,6 @@ def write_all_atomically(files: Mapping[Path, bytes], *, durable: bool = True) -
             raise IsADirectoryError(
                 f"{path} is a folder where a file should go; no file was written"
             )
-        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-        if blocking is not None:
-            raise NotADirectoryError(
-                f"{blocking} is a file, so {path} cannot be written; no file was written"
-            )
     temporaries: list[tuple[Path, Path]] = []
     replaced: list[Path] = []
     try:
@@ -57,6 +52,11 @@ def write_all_atomically(files: Mapping[Path, bytes], *, durable: bool = True) -
             try:
                 temporaries.append((_written_temporary(path, data, durable=durable), path))
             except OSError as exc:
+                blocking = _file_in_the_way(path.parent)
+                if blocking is not None:  # "file exists" from mkdir would not say which
+                    raise NotADirectoryError(
+                        f"{blocking} is a file, so {path} cannot be written; no file was written"
+                    ) from exc
                 reason = f"could not write {path}: {_reason(exc)}; no file was replaced"
                 raise OSError(reason) from exc
         for temporary, path in temporaries:
@@ -82,7 +82,7 @@ def writable_folder(folder: Path) -> None:
         Saying in words why not: a file stands where the folder (or one above it) should be,
         permission is denied, or the file system takes no files there (``/proc``).
     """
-    blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    blocker = _file_in_the_way(folder)
     if blocker is not None:
         where = "" if blocker == folder else f" ({blocker} is a file)"
         raise NotADirectoryError(
@@ -93,6 +93,11 @@ def writable_folder(folder: Path) -> None:
         _written_temporary(folder / "probe", b"", durable=False).unlink()
     except OSError as exc:
         raise OSError(f"cannot write files in {folder}: {_reason(exc)}") from exc
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """``folder`` or the first folder above it that exists as something else than a folder."""
+    return next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
 
 
 def _reason(exc: OSError) -> str:

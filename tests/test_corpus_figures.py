@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from credits_analysis.config import MAX_CACHE_AGE
-from credits_analysis.corpus import CorpusStatus, figures, metrics, tables
+from credits_analysis.corpus import SeriesTally, figures, metrics, tables
 from tests.hand_corpus import connect
 
 
@@ -173,17 +173,9 @@ def test_churn_extremes_of_few_series_name_each_end_once() -> None:
 
 
 def test_corpus_note_says_what_the_figures_leave_out(tmp_path) -> None:
-    def status(**counts: int) -> CorpusStatus:
-        base = dict(done=0, partial=0, failed=0, stale=0, expiring=0, expired=0)
-        return CorpusStatus(
-            path=tmp_path / "my corpus",
-            language="en-US",
-            last_build=None,
-            rows={},
-            bytes_on_disk=0,
-            oldest_fetch=None,
-            **{**base, **counts},
-        )
+    def status(**counts: int) -> SeriesTally:
+        base = dict(done=0, partial=0, failed=0, expiring=0, expired=0)
+        return SeriesTally(path=tmp_path / "my corpus", oldest_fetch=None, **{**base, **counts})
 
     assert str(tables.corpus_note(status(done=3))) == ""
     assert str(tables.corpus_note(status())).startswith("This corpus holds no series yet")

@@ -61,7 +61,7 @@ def test_a_folder_where_a_file_goes_is_found_before_anything_is_written(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cast.csv", "crew.csv"]
 
 
-def test_a_file_where_a_folder_goes_is_named_before_anything_is_written(tmp_path: Path) -> None:
+def test_a_file_where_a_folder_goes_is_named_and_nothing_is_written(tmp_path: Path) -> None:
     (tmp_path / "cast.csv").write_bytes(b"old cast")
     (tmp_path / "notes").write_bytes(b"a file")
     files = {tmp_path / "cast.csv": b"new", tmp_path / "notes" / "deeper" / "crew.csv": b"new"}

@@ -24,6 +24,7 @@ from credits_analysis.config import MAX_CACHE_AGE, Settings
 from credits_analysis.corpus import query
 from credits_analysis.corpus.build import BuildResult, build
 from credits_analysis.corpus.ids import ID_RANGE, read_ids, unique_ids
+from credits_analysis.corpus.manifest import read_committed
 from credits_analysis.corpus.refresh import refresh
 from credits_analysis.corpus.status import EXPIRY_WARNING, status
 from credits_analysis.errors import ConfigError
@@ -166,7 +167,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
 def _sql(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "parquet" and args.out is None:
         raise ConfigError("--format parquet needs --out FILE")
-    if args.out is not None and args.out.absolute().is_relative_to(args.dir.absolute()):
+    if args.out is not None and _inside(args.out, args.dir):
         # Written there, a result would sit among (or over) the corpus's own files.
         raise ConfigError(f"--out {args.out} is inside the corpus folder; write it elsewhere")
     with query.open(args.dir) as connection:
@@ -181,7 +182,9 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
         except duckdb.Error as exc:
             # A refresh that compacted while the query ran, or a file changed from outside.
             root = args.dir.expanduser().absolute()
-            known = query.changed_since_open(connection) or query.damaged_file(root)
+            known = query.changed_since_open(connection) or query.damaged_file(
+                root, read_committed(root)
+            )
             raise known or ConfigError(str(exc)) from None
     try:
         data = _render(table, args.format)
@@ -279,6 +282,11 @@ def _discover(text: str, limit: int, settings: Settings) -> list[int]:
 
     found = discover_series(**filters, limit=limit, settings=settings)
     return [int(i) for i in found["series_id"]]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is in ``folder`` once ``~``, ``..`` and links are resolved."""
+    return path.expanduser().resolve().is_relative_to(folder.expanduser().resolve())
 
 
 def _as_text_where_needed(result: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:

@@ -21,7 +21,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from credits_analysis.config import MAX_CACHE_AGE
-from credits_analysis.corpus.layout import SCHEMAS, TABLES, DataFile, data_files
+from credits_analysis.corpus.layout import (
+    PARTITION_KEY,
+    SCHEMAS,
+    TABLES,
+    DataFile,
+    batch_of,
+    data_files,
+)
 from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import require_meta
 from credits_analysis.errors import ConfigError, CorpusChangedError
@@ -98,7 +105,7 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
         connection = duckdb.connect(database, read_only=True)
     except duckdb.Error as exc:
         unreadable = ConfigError(f"cannot read the corpus at {root}: {exc}")
-        raise damaged_file(root) or unreadable from None
+        raise damaged_file(root, committed) or unreadable from None
     finally:
         # The open connection keeps the file readable; nothing is left behind on disk.
         shutil.rmtree(scratch, ignore_errors=True)
@@ -139,8 +146,12 @@ def changed_since_open(connection: duckdb.DuckDBPyConnection) -> CorpusChangedEr
     For explaining a DuckDB error: the views name exactly the files of the corpus at the
     time it was opened, and DuckDB opens them at each query.
     """
-    readable = connection.execute("SELECT current_setting('allowed_paths')").fetchall()[0][0]
-    gone = [p for p in readable if p.endswith(".parquet") and not Path(p).exists()]
+    try:
+        readable = connection.execute("SELECT current_setting('allowed_paths')").fetchall()[0][0]
+    except duckdb.Error:  # a closed connection: its own error says so
+        return None
+    # Only paths shaped as the corpus's data files: a user's own connection may allow others.
+    gone = [p for p in map(Path, readable) if _is_data_file(p) and not p.exists()]
     if not gone:
         return None
     return CorpusChangedError(
@@ -149,15 +160,21 @@ def changed_since_open(connection: duckdb.DuckDBPyConnection) -> CorpusChangedEr
     )
 
 
-def damaged_file(root: Path) -> ConfigError | None:
-    """The error naming the first data file of the corpus at ``root`` that is not as its build
-    wrote it (unreadable, or without its table's columns); None when every file looks whole.
+def damaged_file(root: Path, committed: Committed) -> ConfigError | None:
+    """The error naming the first committed data file of the corpus at ``root`` that is not as
+    its build wrote it (unreadable, or without its table's columns); None when every file
+    looks whole.
 
-    Reads every file's footer: for explaining a DuckDB error, not for every query.
+    ``committed`` is the manifest as the caller read it. Reads the footer of every file it
+    lists: for explaining a DuckDB error or for ``status``, not for every query.
     """
     for file in data_files(root):
+        if committed.visibility(file) == "none":
+            continue  # uncommitted, or replaced: no view reads it
         try:
             names = pq.read_schema(file.path).names
+        except FileNotFoundError:
+            continue  # replaced by a refresh since the listing
         except (pa.ArrowException, OSError) as exc:
             detail = str(exc)
         else:
@@ -222,6 +239,10 @@ def check_read_only(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
             "give one SQL query: this has "
             + ("none" if not statements else f"{len(statements)} statements")
         )
+
+
+def _is_data_file(path: Path) -> bool:
+    return batch_of(path) is not None and path.parent.name.startswith(f"{PARTITION_KEY}=")
 
 
 def _shown_series(committed: Committed, now: datetime) -> frozenset[int]:

@@ -17,51 +17,74 @@ from credits_analysis.corpus.meta import require_meta
 from credits_analysis.errors import ConfigError
 from credits_analysis.sources import ttl_for_series
 
-__all__ = ["EXPIRY_WARNING", "CorpusStatus", "due_series", "status"]
+__all__ = ["EXPIRY_WARNING", "CorpusStatus", "SeriesTally", "due_series", "series_tally", "status"]
 
 #: How long before TMDB's six-month limit ``status`` starts warning about an entry.
 EXPIRY_WARNING = timedelta(days=30)
 
 
 @dataclass(frozen=True)
-class CorpusStatus:
-    """A corpus at a glance.
+class SeriesTally:
+    """A corpus's series by state, from its manifest alone: quick at any size.
 
     Attributes
     ----------
     path : pathlib.Path
-    language : str
-    last_build : datetime | None
-        When the last finished build or refresh started.
     done, partial, failed : int
         Series committed with data; of them, series with seasons that failed (a refresh fetches
         them again); series that failed as a whole.
-    stale : int
-        Series with data past their time-to-live (a refresh fetches them again).
     expiring : int
         Series within :data:`EXPIRY_WARNING` of the six-month limit.
     expired : int
         Series past the six-month limit: the views no longer show them.
-    rows : Mapping[str, int]
-        Rows each view shows.
-    bytes_on_disk : int
-        Every file of the corpus.
     oldest_fetch : datetime | None
         The oldest response any series was built from.
     """
 
     path: Path
-    language: str
-    last_build: datetime | None
     done: int
     partial: int
     failed: int
-    stale: int
     expiring: int
     expired: int
+    oldest_fetch: datetime | None
+
+
+@dataclass(frozen=True)
+class CorpusStatus(SeriesTally):
+    """A corpus at a glance: :class:`SeriesTally`, and what reading the files tells.
+
+    Attributes
+    ----------
+    language : str
+    last_build : datetime | None
+        When the last finished build or refresh started.
+    stale : int
+        Series with data past their time-to-live (a refresh fetches them again).
+    rows : Mapping[str, int]
+        Rows each view shows.
+    bytes_on_disk : int
+        Every file of the corpus.
+    """
+
+    language: str
+    last_build: datetime | None
+    stale: int
     rows: Mapping[str, int]
     bytes_on_disk: int
-    oldest_fetch: datetime | None
+
+
+def series_tally(path: Path | str, *, now: datetime | None = None) -> SeriesTally:
+    """Count the series of the corpus at ``path`` by state (see :class:`SeriesTally`).
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is not a corpus, or its manifest is damaged.
+    """
+    root = Path(path).expanduser().absolute()
+    require_meta(root)
+    return _tally(root, read_committed(root), now or datetime.now(UTC))
 
 
 def status(
@@ -80,31 +103,38 @@ def status(
     meta = require_meta(root)
     committed = read_committed(root)
     # A look at every file's footer: status is where a damaged corpus should first show.
-    damaged = query.damaged_file(root)
+    damaged = query.damaged_file(root, committed)
     if damaged is not None:
         raise damaged
-    states = committed.series["state"].to_pylist()
-    fetched = [f for f in committed.series["fetched_at"].to_pylist() if f is not None]
-    ages = [now - f for f in fetched]
     with query._connect(root, committed, now) as connection:
         try:
             rows = {
                 t: connection.sql(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in TABLES
             }
         except duckdb.Error as exc:
-            raise query.damaged_file(root) or ConfigError(str(exc)) from None
+            raise ConfigError(str(exc)) from None
+    tally = _tally(root, committed, now)
     return CorpusStatus(
-        path=root,
+        **vars(tally),
         language=meta.language,
         last_build=meta.last_build,
+        stale=len(due_series(committed, settings, now, failed=False)),
+        rows=rows,
+        bytes_on_disk=sum(p.stat().st_size for p in root.rglob("*") if p.is_file()),
+    )
+
+
+def _tally(root: Path, committed: Committed, now: datetime) -> SeriesTally:
+    states = committed.series["state"].to_pylist()
+    fetched = [f for f in committed.series["fetched_at"].to_pylist() if f is not None]
+    ages = [now - f for f in fetched]
+    return SeriesTally(
+        path=root,
         done=states.count("done") + states.count("partial"),
         partial=states.count("partial"),
         failed=states.count("failed"),
-        stale=len(due_series(committed, settings, now, failed=False)),
         expiring=sum(MAX_CACHE_AGE - EXPIRY_WARNING <= a < MAX_CACHE_AGE for a in ages),
         expired=sum(a >= MAX_CACHE_AGE for a in ages),
-        rows=rows,
-        bytes_on_disk=sum(p.stat().st_size for p in root.rglob("*") if p.is_file()),
         oldest_fetch=min(fetched, default=None),
     )
 

@@ -9,7 +9,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from credits_analysis.config import MAX_CACHE_AGE
-from credits_analysis.corpus.status import CorpusStatus
+from credits_analysis.corpus.status import SeriesTally
 from credits_analysis.describe import Note, table
 
 __all__ = [
@@ -150,13 +150,14 @@ def people_table(people: pd.DataFrame) -> Styler | Note:
     )
 
 
-def corpus_note(status: CorpusStatus) -> Note:
+def corpus_note(status: SeriesTally) -> Note:
     """Which series the figures leave out, and why: failed, or hidden past six months.
 
     Parameters
     ----------
     status
-        :func:`~credits_analysis.corpus.status` of the corpus the figures come from.
+        :func:`~credits_analysis.corpus.series_tally` (or ``status``) of the corpus the figures
+        come from.
     """
     sentences = []
     if status.done == status.failed == 0:

@@ -50,3 +50,16 @@ def test_other_errors_are_left_as_duckdb_raised_them(tmp_path: Path) -> None:
         assert changed_since_open(hand_made) is None
         with pytest.raises(duckdb.CatalogException):
             metrics.overview(hand_made)  # no corpus views at all
+
+
+def test_a_closed_or_foreign_connection_is_not_called_changed(tmp_path: Path) -> None:
+    closed = duckdb.connect()
+    closed.close()
+    assert changed_since_open(closed) is None
+    foreign = duckdb.connect()
+    # A user's own connection may allow paths that do not exist yet: none is a corpus file.
+    foreign.execute(f"SET allowed_paths = ['{tmp_path / 'export.parquet'}']")
+    assert changed_since_open(foreign) is None
+    missing = tmp_path / "cast" / "series_bucket=3" / "part-00000001.parquet"
+    foreign.execute(f"SET allowed_paths = ['{missing}']")
+    assert changed_since_open(foreign) is not None
