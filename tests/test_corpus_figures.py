@@ -60,8 +60,11 @@ def test_churn_box_counts_series_per_group(con) -> None:
 
 
 def test_reader_tables_keep_denominators_and_escape_names(con) -> None:
-    shares = tables.shares_table(metrics.representation(con, "directing", min_series=2)).to_html()
+    directing = metrics.representation(con, "directing", min_series=2)
+    shares = tables.shares_table(directing).to_html()
     assert "Known gender" in shares and "few series" in shares
+    first = int(directing["year"].min())
+    assert first >= 1000 and f">{first}<" in shares and f">{first:,}<" not in shares
     con.execute(
         "CREATE OR REPLACE VIEW series AS SELECT series_id, '<script>x</script>' AS name, type, "
         "first_air_date, networks, origin_country, genres FROM series_frame"
@@ -142,8 +145,15 @@ def test_tables_without_rows_are_a_sentence(con) -> None:
     assert "so there is no churn to show" in str(
         tables.churn_table(metrics.churn_by_group(con).iloc[:0])
     )
-    people = metrics.people_across_series(con).iloc[:0]
-    assert str(tables.people_table(people)) == "No one is credited in this corpus."
+    people = metrics.people_across_series(con)
+    assert str(tables.people_table(people.iloc[:0])) == "No one is credited in this corpus."
+    assert str(tables.people_table(people.assign(series=1))) == (
+        "No one is credited in more than one series of this corpus."
+    )
+    across = people[people["series"] > 1]
+    assert not across.empty and people["series"].min() == 1
+    shown = tables.people_table(people).data
+    assert shown["Name"].tolist() == across["name"].tolist()
     nobody = metrics.representation(con, "all cast").assign(total=0)
     note = tables.coverage_note(nobody, role="the cast", threshold=0.25)
     assert str(note) == "No credits for the cast have a year in this corpus."

@@ -8,8 +8,7 @@
 See the README's "Corpus" section for the layout and for reading it with other engines.
 """
 
-from __future__ import annotations
-
+from credits_analysis.corpus import metrics
 from credits_analysis.corpus.build import BuildResult, build
 from credits_analysis.corpus.ids import read_ids
 from credits_analysis.corpus.query import open
@@ -21,6 +20,7 @@ __all__ = [
     "CorpusStatus",
     "SeriesTally",
     "build",
+    "metrics",
     "open",
     "read_ids",
     "refresh",

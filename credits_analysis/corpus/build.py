@@ -108,12 +108,16 @@ def build(
     ------
     ConfigError
         ``path`` is a file, not writable, a corpus in another language, or being built by
-        another process; an id is not a positive number; no token when one is needed.
+        another process; an id is not a positive number; no token (or a token TMDB cannot
+        take) and offline mode is off. Offline, a build takes series from the raw cache alone.
     AuthError
         TMDB rejected the token: the build stops at once (what finished is committed).
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     ids = unique_ids(series_ids)
+    if not settings.offline:
+        # Without a token, loading falls back on bundled samples: not what a corpus is of.
+        settings.authorization()
     with writing(Path(path), settings.language, create=True) as (meta, writer, committed):
         done = set(committed.series["series_id"].to_pylist())
         todo = [i for i in ids if i not in done]
@@ -204,7 +208,7 @@ def writing(
         elif meta.language != language:
             raise ConfigError(
                 f"{root} is a corpus in {meta.language}; it cannot take series in {language} "
-                f"(build with --language {meta.language}, or into another folder)"
+                f"(use --language {meta.language}, or another folder)"
             )
         committed = read_committed(root)
         writer = CorpusWriter(root, committed)

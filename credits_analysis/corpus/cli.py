@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import math
+import re
 import shlex
 import sys
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from credits_analysis._files import write_atomically
@@ -35,6 +38,17 @@ __all__ = ["add_corpus"]
 MAX_RATE = 40.0
 #: Rows ``--format table`` prints before pointing at csv/json/parquet.
 TABLE_ROWS = 1000
+#: The ``--format`` an ``--out`` file's suffix means, when ``--format`` is not given.
+_FORMAT_OF_SUFFIX = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".parquet": "parquet",
+    ".txt": "table",
+}
+# DuckDB's parser error for `FROM cast`: the view's name is a keyword unless quoted.
+_UNQUOTED_CAST = re.compile(r'syntax error at or near "cast"', re.IGNORECASE)
 #: ``--discover`` keys and the :func:`credits_analysis.search.discover_series` argument each sets.
 _DISCOVER_KEYS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "network": ("networks", lambda v: [int(x) for x in v.split("|")]),
@@ -53,8 +67,9 @@ def add_corpus(subparsers: argparse._SubParsersAction) -> None:
         "corpus",
         help="fetch many series into a Parquet corpus and query it with SQL",
         description="A corpus of many series in DIR: hive-partitioned Parquet tables cast, "
-        "crew, seasons, series, creators and failures, queried with DuckDB. Build your own: "
-        "TMDB's terms allow caching for six months and no redistribution.",
+        "crew, seasons, episodes, episode_credits, series, creators and failures, queried with "
+        "DuckDB. Build your own: TMDB's terms allow caching for six months and no "
+        "redistribution.",
     )
     actions = command.add_subparsers(dest="action", required=True, metavar="ACTION")
 
@@ -109,7 +124,8 @@ def add_corpus(subparsers: argparse._SubParsersAction) -> None:
         parents=[fetching],
         help="fetch again what is past its time-to-live or changed on TMDB",
         description="Fetch again the series past their time-to-live, those that failed, and "
-        "those TMDB's /tv/changes lists since the last build.",
+        "those TMDB's /tv/changes lists since the last build. Needs TMDB_API_TOKEN and "
+        "offline mode off; --language, if given, must be the corpus's.",
     )
     refresher.add_argument(
         "--no-changes", action="store_true", help="do not ask TMDB's /tv/changes"
@@ -121,16 +137,27 @@ def add_corpus(subparsers: argparse._SubParsersAction) -> None:
         help="run a read-only SQL query on the corpus",
         description="Run one SELECT on the views cast, crew, seasons, series, creators, "
         'failures, episodes and episode_credits (DuckDB SQL; write "cast" in quotes: CAST '
-        "is a keyword). Writes are refused.",
+        "is a keyword), or on buckets.cast_0 to buckets.cast_63, the cast split by series "
+        "bucket. Writes are refused.",
     )
-    sql.add_argument("dir", type=Path, metavar="DIR")
+    sql.add_argument("dir", type=Path, metavar="DIR", help="the corpus folder")
     sql.add_argument("sql", metavar="SQL", help="""e.g. 'SELECT count(*) FROM "cast"'""")
-    sql.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table")
+    sql.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "parquet"),
+        help="table (the default), csv, json (one object per line) or parquet; with --out, "
+        "the default is the file's suffix (.csv, .json, .jsonl, .parquet)",
+    )
     sql.add_argument("--out", type=Path, metavar="FILE", help="write there (needed for parquet)")
     sql.set_defaults(handler=_sql)
 
-    state = actions.add_parser("status", help="what the corpus holds and what is due")
-    state.add_argument("dir", type=Path, metavar="DIR")
+    state = actions.add_parser(
+        "status",
+        help="what the corpus holds and what is due",
+        description="Series done, failed and past their time-to-live, rows per view, bytes on "
+        "disk and the oldest fetch; warns as series near TMDB's six-month limit.",
+    )
+    state.add_argument("dir", type=Path, metavar="DIR", help="the corpus folder")
     state.set_defaults(handler=_status)
 
 
@@ -165,7 +192,8 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _sql(args: argparse.Namespace, settings: Settings) -> int:
-    if args.format == "parquet" and args.out is None:
+    file_format = _output_format(args.format, args.out)
+    if file_format == "parquet" and args.out is None:
         raise ConfigError("--format parquet needs --out FILE")
     if args.out is not None and _inside(args.out, args.dir):
         # Written there, a result would sit among (or over) the corpus's own files.
@@ -178,7 +206,12 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
                 raise ConfigError("the query returned no result")
             table = _as_text_where_needed(result).to_arrow_table()
         except duckdb.ParserException as exc:
-            raise ConfigError(str(exc)) from None
+            hint = (
+                '\n(the view is "cast", in double quotes)'
+                if _UNQUOTED_CAST.search(str(exc))
+                else ""
+            )
+            raise ConfigError(f"{exc}{hint}") from None
         except duckdb.Error as exc:
             # A refresh that compacted while the query ran, or a file changed from outside.
             root = args.dir.expanduser().absolute()
@@ -187,16 +220,16 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
             )
             raise known or ConfigError(str(exc)) from None
     try:
-        data = _render(table, args.format)
+        data = _render(table, file_format)
     except (ValueError, OverflowError, TypeError, pa.ArrowException) as exc:
         raise ConfigError(
-            f"cannot write this result as {args.format} ({exc}); CAST the column concerned "
+            f"cannot write this result as {file_format} ({exc}); CAST the column concerned "
             "to VARCHAR in the query"
         ) from None
     if args.out is not None:
         write_atomically(args.out, data)
         say(f"{args.out}: {table.num_rows} rows", err=True)
-    elif args.format == "table":
+    elif file_format == "table":
         # Names come from TMDB: shown on a terminal, never acted on by it.
         say(data.decode("utf-8").rstrip("\n"), limit=None)
     else:
@@ -284,6 +317,23 @@ def _discover(text: str, limit: int, settings: Settings) -> list[int]:
     return [int(i) for i in found["series_id"]]
 
 
+def _output_format(given: str | None, out: Path | None) -> str:
+    """``--format`` as given, else what the ``--out`` file's suffix says, else table.
+
+    Raises
+    ------
+    ConfigError
+        ``--format`` and the suffix disagree (``--format csv --out result.parquet``).
+    """
+    implied = _FORMAT_OF_SUFFIX.get(out.suffix.lower()) if out is not None else None
+    if given is not None and implied is not None and given != implied:
+        raise ConfigError(
+            f"--format {given} writes {given}, but --out {out} says {implied}; "
+            "make them agree (or leave --format out)"
+        )
+    return given or implied or "table"
+
+
 def _inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` is in ``folder`` once ``~``, ``..`` and links are resolved."""
     return path.expanduser().resolve().is_relative_to(folder.expanduser().resolve())
@@ -309,6 +359,7 @@ def _render(table: pa.Table, file_format: str) -> bytes:
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         return buffer.getvalue()
+    table = _iso_times(table) if file_format == "json" else _nested_as_json(table)
     # Arrow-backed columns: an integer column with a NULL stays integers (not 2.0).
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     if file_format == "csv":
@@ -320,6 +371,36 @@ def _render(table: pa.Table, file_format: str) -> bytes:
     more = len(frame) - TABLE_ROWS
     note = f"\n({more} more rows: use --format csv, json or parquet)" if more > 0 else ""
     return f"{shown}{note}\n".encode()
+
+
+def _iso_times(table: pa.Table) -> pa.Table:
+    """``table`` with dates as ``YYYY-MM-DD`` and timestamps as ISO 8601 text to the
+    microsecond: pandas' JSON writer gives a date a midnight and cuts times to milliseconds."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_date(field.type):
+            text = pc.cast(table.column(i), pa.string())
+        elif pa.types.is_timestamp(field.type):
+            zone = field.type.tz
+            suffix = "" if zone is None else "Z" if zone in ("UTC", "+00:00", "Etc/UTC") else "%z"
+            text = pc.strftime(table.column(i), format=f"%Y-%m-%dT%H:%M:%S{suffix}")
+        else:
+            continue
+        table = table.set_column(i, field.name, text)
+    return table
+
+
+def _nested_as_json(table: pa.Table) -> pa.Table:
+    """``table`` with list, struct and map columns as JSON text (``["Crime", "Drama"]``): CSV
+    and the printed table would otherwise show Python's repr of an array."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_nested(field.type):
+            values = table.column(i).to_pylist()
+            text = [
+                None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                for v in values
+            ]
+            table = table.set_column(i, field.name, pa.array(text, pa.string()))
+    return table
 
 
 def _rate(text: str) -> float:

@@ -9,9 +9,11 @@ from pathlib import Path
 import httpx
 
 from credits_analysis.config import Settings
+from credits_analysis.corpus import query
 from credits_analysis.corpus.build import BuildResult, FetchOptions, update, writing
 from credits_analysis.corpus.changes import changed_series
 from credits_analysis.corpus.status import due_series
+from credits_analysis.errors import ConfigError
 from credits_analysis.tmdb import RetryPolicy
 
 __all__ = ["refresh"]
@@ -61,11 +63,21 @@ def refresh(
     ------
     ConfigError, AuthError
         As for :func:`~credits_analysis.corpus.build`; also when ``path`` is not a corpus
-        (nothing is created there).
+        (nothing is created there), one of its data files is damaged, or offline mode is on.
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
+    if settings.offline:
+        # Refreshing is fetching again past the raw cache: offline, there is nothing it can do.
+        raise ConfigError(
+            "corpus refresh fetches from TMDB again, and offline mode is on "
+            "(CREDITS_ANALYSIS_OFFLINE); unset it to refresh"
+        )
+    settings.authorization()  # no token, or one TMDB cannot take: said before any work
     now = now or datetime.now(UTC)
     with writing(Path(path), settings.language, create=False) as (meta, writer, committed):
+        damaged = query.damaged_file(writer.root, committed)
+        if damaged:
+            raise damaged
         known = committed.series["series_id"].to_pylist()
         due = set(due_series(committed, settings, now, failed=True))
         if changes and known:

@@ -133,12 +133,16 @@ def churn_table(churn: pd.DataFrame, *, key: str = "network") -> Styler | Note:
 
 
 def people_table(people: pd.DataFrame) -> Styler | Note:
-    """:func:`~credits_analysis.corpus.metrics.people_across_series` for reading (a note when
-    the corpus has no credit)."""
+    """:func:`~credits_analysis.corpus.metrics.people_across_series` for reading: the people
+    credited in two series or more (a note when there is no one)."""
     if people.empty:
         return Note(("No one is credited in this corpus.",))
+    across = people[people["series"] > 1]
+    if across.empty:
+        # Ranked by seasons alone, a table of one-series people would answer another question.
+        return Note(("No one is credited in more than one series of this corpus.",))
     return table(
-        people,
+        across,
         columns={
             "department": "Department",
             "rank": "Rank",
@@ -211,8 +215,11 @@ def coverage_note(shares: pd.DataFrame, *, role: str, threshold: float) -> Note:
 
 
 def _for_reading(rows: pd.DataFrame, shares: tuple[str, ...]) -> pd.DataFrame:
-    """A copy with ``shares`` in percent and the ``small_sample`` flag said in a ``note``."""
+    """A copy with ``shares`` in percent, the ``small_sample`` flag said in a ``note``, and a
+    ``year`` as text (a number would be shown with a thousands separator: 1,995)."""
     shown = rows.copy()
+    if "year" in shown:
+        shown["year"] = shown["year"].astype("Int64").astype("string")
     for column in shares:
         shown[column] = shown[column] * 100
     shown["note"] = shown["small_sample"].map({True: "few series", False: ""}).astype("string")

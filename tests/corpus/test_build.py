@@ -178,6 +178,29 @@ def test_rejected_token_stops_the_build_at_once_and_is_never_written(
             assert b"eyJwrong" not in path.read_bytes() and TOKEN.encode() not in path.read_bytes()
 
 
+def test_a_build_needs_a_token_unless_offline_and_offline_takes_the_raw_cache(
+    fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path
+) -> None:
+    serve(fake_tmdb, [7151, 7152])
+    build(fake_tmdb, tmp_path / "first", [7151], cache_dir)
+    fake_tmdb.requests.clear()
+    # Without a token, loading would fall back on bundled samples, which are no corpus.
+    with pytest.raises(ConfigError, match="no TMDB token"):
+        build(
+            fake_tmdb,
+            tmp_path / "corpus",
+            [7151],
+            cache_dir,
+            settings=settings(cache_dir, token=None),
+        )
+    assert not (tmp_path / "corpus").exists()
+    offline = settings(cache_dir, token=None, offline=True)
+    result = build(fake_tmdb, tmp_path / "corpus", [7151, 7152], cache_dir, settings=offline)
+    assert result.loaded == (7151,) and result.failed == (7152,)
+    assert fake_tmdb.count() == 0
+    assert count(tmp_path / "corpus", "cast") == count(tmp_path / "first", "cast") > 0
+
+
 def test_a_corpus_in_another_language_is_refused(
     fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path
 ) -> None:

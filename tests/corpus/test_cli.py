@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -168,6 +169,10 @@ def test_bad_arguments_exit_2(
         (["build", "{dir}", "--ids", "1", "--min-popularity", "3"], "goes with --ids-file"),
         (["build", "{dir}", "--discover", "planet=mars"], "key=value words"),
         (["sql", "{dir}", "SELECT 1", "--format", "parquet"], "needs --out"),
+        (
+            ["sql", "{dir}", "SELECT 1", "--format", "csv", "--out", "{dir}.parquet"],
+            "make them agree",
+        ),
         (["status", "{missing}"], "is not a corpus"),
         (["refresh", "{missing}", "--no-progress"], "is not a corpus"),
         (["refresh", "{empty}", "--no-progress"], "is not a corpus"),
@@ -272,7 +277,7 @@ def test_sql_never_writes_into_the_corpus(built: Path, capsys: pytest.CaptureFix
     target = next((built / "cast").rglob("part-*.parquet"))
     before = {p: p.read_bytes() for p in built.rglob("*") if p.is_file()}
     for out in (target, built / "result.csv", built / "new" / "result.parquet"):
-        argv = ["corpus", "sql", str(built), "SELECT 1 AS x", "--format", "parquet"]
+        argv = ["corpus", "sql", str(built), "SELECT 1 AS x"]  # the format from the suffix
         assert main([*argv, "--out", str(out)]) == 2
         assert "is inside the corpus folder" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in built.rglob("*") if p.is_file()} == before
@@ -340,3 +345,48 @@ def test_sql_keeps_whole_numbers_whole_beside_nulls(
         ["1", "<NA>"],
         ["2", "3"],
     ]
+
+
+def test_sql_writes_lists_dates_and_times_readably_in_every_format(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = (
+        "SELECT ['Crime', 'Drama, \"noir\"'] AS genres, NULL::VARCHAR[] AS none, "
+        "DATE '2012-09-16' AS aired, TIMESTAMPTZ '2026-12-01 01:42:05.461006+00' AS fetched"
+    )
+    assert main(["corpus", "sql", str(built), query, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "genres": ["Crime", 'Drama, "noir"'],
+        "none": None,
+        "aired": "2012-09-16",
+        "fetched": "2026-12-01T01:42:05.461006Z",
+    }
+    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
+    header, row = csv.reader(io.StringIO(capsys.readouterr().out))
+    assert dict(zip(header, row, strict=True)) == {
+        "genres": '["Crime", "Drama, \\"noir\\""]',
+        "none": "",
+        "aired": "2012-09-16",
+        "fetched": "2026-12-01 01:42:05.461006+00:00",
+    }
+    assert main(["corpus", "sql", str(built), query]) == 0
+    assert '["Crime", "Drama, \\"noir\\""]' in capsys.readouterr().out
+    # With --out and no --format, the file's suffix says which.
+    for name, read in (("r.parquet", pq.read_table), ("r.json", None), ("r.csv", None)):
+        out = tmp_path / name
+        assert main(["corpus", "sql", str(built), query, "--out", str(out)]) == 0
+        if read is not None:
+            assert read(out).column("genres").to_pylist() == [["Crime", 'Drama, "noir"']]
+        elif name.endswith(".json"):
+            assert json.loads(out.read_text())["aired"] == "2012-09-16"
+        else:
+            assert out.read_text().startswith("genres,none,aired,fetched")
+
+
+def test_sql_on_an_unquoted_cast_says_to_quote_it(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["corpus", "sql", str(built), "SELECT count(*) FROM cast"]) == 2
+    assert 'the view is "cast", in double quotes' in capsys.readouterr().err
+    assert main(["corpus", "sql", str(built), "SELECT count(*) FROM crew WHERE"]) == 2
+    assert "double quotes" not in capsys.readouterr().err

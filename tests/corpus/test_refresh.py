@@ -11,7 +11,7 @@ from credits_analysis import corpus
 from credits_analysis.corpus import metrics
 from credits_analysis.corpus.changes import changed_series, windows
 from credits_analysis.corpus.query import bucket_views
-from credits_analysis.errors import AuthError
+from credits_analysis.errors import AuthError, ConfigError
 from tests.corpus.buckets import assert_buckets_hold_the_cast
 from tests.corpus.served import build, refresh, serve, settings
 from tests.fake_tmdb import FakeTMDB, Fault
@@ -89,6 +89,25 @@ def test_changes_are_asked_14_days_at_a_time_and_every_page_is_read(
         (date(2026, 1, 15), date(2026, 1, 28)),
         (date(2026, 1, 29), date(2026, 1, 30)),
     ]
+
+
+def test_refresh_refuses_offline_without_a_token_and_on_a_damaged_file(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    offline = settings(cache_dir, offline=True)
+    with pytest.raises(ConfigError, match="offline mode is on"):
+        corpus.refresh(built, settings=offline, transport=fake_tmdb.transport(), progress=False)
+    with pytest.raises(ConfigError, match="no TMDB token"):
+        corpus.refresh(
+            built, settings=settings(cache_dir, token=None), transport=fake_tmdb.transport()
+        )
+    assert fake_tmdb.count() == 0
+    part = next(built.glob("cast/series_bucket=*/part-*.parquet"))
+    with part.open("r+b") as file:
+        file.truncate(part.stat().st_size // 2)
+    with pytest.raises(ConfigError, match=f"{part.name} is damaged"):
+        refresh(fake_tmdb, built, cache_dir, changes=False)
+    assert fake_tmdb.count() == 0
 
 
 def test_a_rejected_token_stops_the_changes_query(fake_tmdb: FakeTMDB, cache_dir: Path) -> None:
