@@ -19,7 +19,7 @@ import contextlib
 import logging
 import operator
 import warnings
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -193,7 +193,7 @@ def iter_series(
     max_in_flight: int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     retry: RetryPolicy | None = None,
-) -> Iterator[SeriesOutcome]:
+) -> Generator[SeriesOutcome, None, None]:
     """Load many series, yielding each one's :class:`SeriesOutcome` as soon as it is done.
 
     The same path as :func:`load_series`, with one TMDB client (one rate limit, one connection
@@ -261,7 +261,7 @@ def _outcomes(
     *,
     limit: int,
     progress: bool,
-) -> Iterator[SeriesOutcome]:
+) -> Generator[SeriesOutcome, None, None]:
     """Parse each gathered series in the consumer's thread, as the stream delivers it."""
     bar = None
     if progress:

@@ -27,13 +27,17 @@ from credits_analysis.corpus.ids import unique_ids
 from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import CorpusMeta, read_meta, require_meta, write_meta
 from credits_analysis.corpus.writer import CorpusWriter
-from credits_analysis.errors import ConfigError
+from credits_analysis.errors import ConfigError, NetworkError, ServerError
 from credits_analysis.load import SeriesOutcome, iter_series
 from credits_analysis.tmdb import RetryPolicy
 
-__all__ = ["BuildResult", "build"]
+__all__ = ["UNAVAILABLE_IN_A_ROW", "BuildResult", "build"]
 
 logger = logging.getLogger(__name__)
+
+#: Series failing in a row for want of TMDB (no connection, or server errors after every
+#: retry) that stop a build: without a network, each of 230,000 series would be retried.
+UNAVAILABLE_IN_A_ROW = 20
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,10 @@ def build(
         take) and offline mode is off. Offline, a build takes series from the raw cache alone.
     AuthError
         TMDB rejected the token: the build stops at once (what finished is committed).
+    NetworkError, ServerError
+        :data:`UNAVAILABLE_IN_A_ROW` series in a row could not reach TMDB or got its server
+        errors after every retry: the build stops (what finished is committed; they are
+        recorded as failed, and a later build or refresh fetches them).
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     ids = unique_ids(series_ids)
@@ -237,6 +245,7 @@ def fetch_into(
     failed: list[int] = []
     partial = requests = 0
     buffer: list[SeriesOutcome] = []
+    unavailable = 0  # series in a row that failed for want of TMDB
     start = last_commit = time.monotonic()
 
     def commit() -> None:
@@ -251,16 +260,17 @@ def fetch_into(
     with tqdm(
         total=len(series_ids), unit="series", desc="corpus", disable=not show, file=sys.stderr
     ) as bar:
+        outcomes = iter_series(
+            series_ids,
+            settings=settings,
+            refresh=refresh,
+            progress=False,
+            max_in_flight=options.max_in_flight,
+            transport=options.transport,
+            retry=options.retry,
+        )
         try:
-            for outcome in iter_series(
-                series_ids,
-                settings=settings,
-                refresh=refresh,
-                progress=False,
-                max_in_flight=options.max_in_flight,
-                transport=options.transport,
-                retry=options.retry,
-            ):
+            for outcome in outcomes:
                 buffer.append(outcome)
                 requests += outcome.requests
                 if outcome.credits is None:
@@ -277,7 +287,11 @@ def fetch_into(
                     f"{requests / max(time.monotonic() - start, 1e-9):.1f} requests/s", False
                 )
                 bar.update()
+                unavailable = unavailable + 1 if _unavailable(outcome) else 0
+                if unavailable >= UNAVAILABLE_IN_A_ROW:
+                    raise _stopped(outcome.error)
         finally:
+            outcomes.close()  # cancels the series still loading
             commit()
     return BuildResult(
         path=writer.root,
@@ -287,4 +301,20 @@ def fetch_into(
         partial=partial,
         requests=requests,
         seconds=time.monotonic() - start,
+    )
+
+
+def _unavailable(outcome: SeriesOutcome) -> bool:
+    """Whether ``outcome`` failed as a whole because TMDB could not be reached or answered."""
+    return outcome.credits is None and isinstance(outcome.error, NetworkError | ServerError)
+
+
+def _stopped(last: Exception | None) -> NetworkError | ServerError:
+    kind = ServerError if isinstance(last, ServerError) else NetworkError
+    return kind(
+        f"{UNAVAILABLE_IN_A_ROW} series in a row could not be fetched from TMDB, so the build "
+        f"stopped instead of trying every other series. The last: {last}. What finished is "
+        "committed, and the failed series are in the failures view: once TMDB can be reached, "
+        "run the build again for the series not yet fetched, and corpus refresh for the "
+        "failed ones."
     )

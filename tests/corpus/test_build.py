@@ -12,7 +12,8 @@ import pytest
 
 from credits_analysis import corpus
 from credits_analysis.config import MAX_CACHE_AGE
-from credits_analysis.errors import AuthError, ConfigError
+from credits_analysis.corpus.build import UNAVAILABLE_IN_A_ROW
+from credits_analysis.errors import AuthError, ConfigError, NetworkError
 from credits_analysis.load import load_series
 from credits_analysis.schema import (
     CAST_COLUMNS,
@@ -21,7 +22,7 @@ from credits_analysis.schema import (
     SEASON_COLUMNS,
 )
 from tests.corpus.buckets import assert_buckets_hold_the_cast
-from tests.corpus.served import build, serve, settings
+from tests.corpus.served import build, refresh, serve, settings
 from tests.fake_tmdb import TOKEN, FakeTMDB, Fault
 
 IDS = list(range(5001, 5301))
@@ -176,6 +177,37 @@ def test_rejected_token_stops_the_build_at_once_and_is_never_written(
     for path in root.rglob("*"):
         if path.is_file():
             assert b"eyJwrong" not in path.read_bytes() and TOKEN.encode() not in path.read_bytes()
+
+
+def test_a_build_without_tmdb_stops_after_series_in_a_row_fail_and_loses_nothing(
+    fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path
+) -> None:
+    ids = list(range(7401, 7461))
+    served = serve(fake_tmdb, ids)
+    down = [i for i in ids if i > 7410]
+    for i in down:  # the connection drops: TMDB cannot be reached for these 50
+        fake_tmdb.inject(f"tv/{i}*", Fault(disconnect=True))
+    root = tmp_path / "corpus"
+    slow = settings(cache_dir, max_connections=2)
+    with pytest.raises(NetworkError, match=f"{UNAVAILABLE_IN_A_ROW} series in a row") as raised:
+        build(fake_tmdb, root, ids, cache_dir, settings=slow, batch_size=7)
+    assert "corpus refresh" in str(raised.value)
+    tried = {i for i in down if fake_tmdb.count(f"tv/{i}")}
+    assert len(tried) < len(down)  # it stopped: not every series was tried
+    with corpus.open(root) as connection:
+        failed = {s for (s,) in connection.sql("SELECT series_id FROM failures").fetchall()}
+        assert connection.sql("SELECT DISTINCT error FROM failures").fetchall() == [
+            ("NetworkError",)
+        ]
+    assert len(failed) >= UNAVAILABLE_IN_A_ROW and failed <= tried
+    assert count(root, "series") == 10
+    # TMDB is back: the build fetches the series it never finished, refresh the failed ones.
+    fake_tmdb._faults.clear()
+    again = build(fake_tmdb, root, ids, cache_dir)
+    assert set(again.loaded) == set(down) - failed and again.failed == ()
+    refresh(fake_tmdb, root, cache_dir, changes=False)
+    assert count(root, "series") == 60 and count(root, "failures") == 0
+    assert count(root, "cast") == served.cast_rows(ids)
 
 
 def test_a_build_needs_a_token_unless_offline_and_offline_takes_the_raw_cache(
