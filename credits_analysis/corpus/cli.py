@@ -228,7 +228,7 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
         ) from None
     if args.out is not None:
         write_atomically(args.out, data)
-        say(f"{args.out}: {table.num_rows} rows", err=True)
+        say(f"{args.out}: {table.num_rows:,} row{'' if table.num_rows == 1 else 's'}", err=True)
     elif file_format == "table":
         # Names come from TMDB: shown on a terminal, never acted on by it.
         say(data.decode("utf-8").rstrip("\n"), limit=None)
@@ -248,7 +248,8 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     width = max(map(len, s.rows), default=0)
     for table, rows in s.rows.items():
         say(f"  {table:<{width}} {rows:>12,} rows")
-    say(f"on disk: {s.bytes_on_disk / 1e6:.1f} MB")
+    size = s.bytes_on_disk
+    say(f"on disk: {size / 1e6:,.1f} MB" if size >= 100_000 else f"on disk: {size / 1e3:.1f} kB")
     if s.oldest_fetch is not None:
         age = (datetime.now(UTC) - s.oldest_fetch).days
         say(f"oldest fetch: {s.oldest_fetch:%Y-%m-%d} ({age} days ago)")

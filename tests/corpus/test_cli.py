@@ -138,6 +138,9 @@ def test_status_prints_counts_and_refresh_runs(
     assert ["cast", f"{served.cast_rows(IDS):,}", "rows"] in [
         line.split() for line in out.splitlines()
     ]
+    size = corpus.status(built).bytes_on_disk
+    shown = f"{size / 1e3:.1f} kB" if size < 100_000 else f"{size / 1e6:,.1f} MB"
+    assert f"on disk: {shown}\n" in out and float(shown.split()[0].replace(",", "")) > 0
     assert main(["corpus", "refresh", str(built), "--no-progress"]) == 0
     assert "0 series loaded" in capsys.readouterr().out
 
