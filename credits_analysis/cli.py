@@ -57,7 +57,8 @@ environment:
   TMDB_API_TOKEN               your TMDB "API Read Access Token": the long value starting
                                'eyJ' under themoviedb.org > Settings > API. Not the 32-character
                                v3 "API key". Without a token only cached and bundled data are
-                               used (bundled demo series: 9000001 and 9000002).
+                               used (bundled demo series: 9000001 and 9000002); corpus build
+                               needs one unless offline, corpus refresh always.
   TMDB_API_BASE_URL            default {base_url}; a proxy or local mirror works
   CREDITS_ANALYSIS_OFFLINE     1 = never touch the network, like --offline; a missing entry
                                fails with the list of what is missing

@@ -242,6 +242,11 @@ class FakeTMDB:
         with self._lock:
             self._faults.append((pattern, fault))
 
+    def clear_faults(self) -> None:
+        """Answer every path normally again."""
+        with self._lock:
+            self._faults.clear()
+
     def count(self, pattern: str = "*") -> int:
         """Requests received for API paths matching ``pattern``."""
         with self._lock:

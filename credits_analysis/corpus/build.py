@@ -27,7 +27,13 @@ from credits_analysis.corpus.ids import unique_ids
 from credits_analysis.corpus.manifest import Committed, read_committed
 from credits_analysis.corpus.meta import CorpusMeta, read_meta, require_meta, write_meta
 from credits_analysis.corpus.writer import CorpusWriter
-from credits_analysis.errors import ConfigError, NetworkError, ServerError
+from credits_analysis.errors import (
+    ConfigError,
+    NetworkError,
+    RateLimitedError,
+    ServerError,
+    TMDBError,
+)
 from credits_analysis.load import SeriesOutcome, iter_series
 from credits_analysis.tmdb import RetryPolicy
 
@@ -35,9 +41,12 @@ __all__ = ["UNAVAILABLE_IN_A_ROW", "BuildResult", "build"]
 
 logger = logging.getLogger(__name__)
 
-#: Series failing in a row for want of TMDB (no connection, or server errors after every
-#: retry) that stop a build: without a network, each of 230,000 series would be retried.
+#: Series failing in a row for want of TMDB (no connection, or server errors or rate limiting
+#: after every retry) that stop a build: without a network, each of 230,000 series would be
+#: retried.
 UNAVAILABLE_IN_A_ROW = 20
+# Failures that say nothing of the series itself: TMDB was out of reach at the time.
+_UNAVAILABLE = (NetworkError, ServerError, RateLimitedError)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,9 @@ class BuildResult:
         The corpus folder.
     loaded, failed : tuple[int, ...]
         Series committed with data, and series that failed as a whole, in this run.
+    kept : tuple[int, ...]
+        Refresh only: series that TMDB could not serve (no connection, server errors, rate
+        limiting), in whole or in part, and that keep their earlier rows; still due.
     skipped : int
         Series asked for that were already committed.
     partial : int
@@ -67,6 +79,7 @@ class BuildResult:
     partial: int
     requests: int
     seconds: float
+    kept: tuple[int, ...] = ()
 
 
 def build(
@@ -116,10 +129,10 @@ def build(
         take) and offline mode is off. Offline, a build takes series from the raw cache alone.
     AuthError
         TMDB rejected the token: the build stops at once (what finished is committed).
-    NetworkError, ServerError
-        :data:`UNAVAILABLE_IN_A_ROW` series in a row could not reach TMDB or got its server
-        errors after every retry: the build stops (what finished is committed; they are
-        recorded as failed, and a later build or refresh fetches them).
+    NetworkError, ServerError, RateLimitedError
+        :data:`UNAVAILABLE_IN_A_ROW` series in a row could not reach TMDB, or got its server
+        errors or rate limiting after every retry: the build stops (what finished is
+        committed; they are recorded as failed, and a later refresh fetches them).
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     ids = unique_ids(series_ids)
@@ -160,12 +173,15 @@ def update(
 ) -> BuildResult:
     """Fetch and commit ``series_ids``, compact, and record the build as started at ``started``.
 
-    What finished is committed whatever happens; the build is recorded only once it is done.
+    What finished is committed whatever happens; the build is recorded only once it is done,
+    and a refresh that kept series for want of TMDB is not: the next one then asks
+    ``/tv/changes`` from the same day again, so a series due for a change is not forgotten.
     """
     started = started or datetime.now(UTC)
     result = fetch_into(writer, series_ids, settings, refresh=refresh, options=options)
     writer.compact()
-    write_meta(writer.root, replace(meta, last_build=started))
+    if not result.kept:
+        write_meta(writer.root, replace(meta, last_build=started))
     return result
 
 
@@ -237,12 +253,16 @@ def fetch_into(
     refresh: bool,
     options: FetchOptions,
 ) -> BuildResult:
-    """Load ``series_ids`` and commit them in batches; what finished is committed on any exit."""
+    """Load ``series_ids`` and commit them in batches; what finished is committed on any exit.
+
+    A refreshed series that TMDB could not serve is not committed: its earlier rows stay.
+    """
     if options.batch_size < 1 or not options.commit_seconds > 0:
         raise ConfigError("batch_size must be >= 1 and commit_seconds > 0")
     show = sys.stderr.isatty() if options.progress is None else options.progress
     loaded: list[int] = []
     failed: list[int] = []
+    kept: list[int] = []
     partial = requests = 0
     buffer: list[SeriesOutcome] = []
     unavailable = 0  # series in a row that failed for want of TMDB
@@ -271,13 +291,16 @@ def fetch_into(
         )
         try:
             for outcome in outcomes:
-                buffer.append(outcome)
                 requests += outcome.requests
-                if outcome.credits is None:
-                    failed.append(outcome.series_id)
+                if refresh and _out_of_reach(outcome):
+                    kept.append(outcome.series_id)
                 else:
-                    loaded.append(outcome.series_id)
-                    partial += bool(outcome.credits.failures)
+                    buffer.append(outcome)
+                    if outcome.credits is None:
+                        failed.append(outcome.series_id)
+                    else:
+                        loaded.append(outcome.series_id)
+                        partial += bool(outcome.credits.failures)
                 for caught in outcome.warnings:
                     logger.debug("series %d: %s", outcome.series_id, caught.message)
                 due = time.monotonic() - last_commit >= options.commit_seconds
@@ -287,12 +310,15 @@ def fetch_into(
                     f"{requests / max(time.monotonic() - start, 1e-9):.1f} requests/s", False
                 )
                 bar.update()
-                unavailable = unavailable + 1 if _unavailable(outcome) else 0
+                whole = outcome.credits is None and isinstance(outcome.error, _UNAVAILABLE)
+                unavailable = unavailable + 1 if whole else 0
                 if unavailable >= UNAVAILABLE_IN_A_ROW:
-                    raise _stopped(outcome.error)
+                    raise _stopped(outcome.error, refresh=refresh)
         finally:
-            outcomes.close()  # cancels the series still loading
-            commit()
+            try:
+                outcomes.close()  # cancels the series still loading
+            finally:
+                commit()
     return BuildResult(
         path=writer.root,
         loaded=tuple(loaded),
@@ -301,20 +327,30 @@ def fetch_into(
         partial=partial,
         requests=requests,
         seconds=time.monotonic() - start,
+        kept=tuple(kept),
     )
 
 
-def _unavailable(outcome: SeriesOutcome) -> bool:
-    """Whether ``outcome`` failed as a whole because TMDB could not be reached or answered."""
-    return outcome.credits is None and isinstance(outcome.error, NetworkError | ServerError)
+def _out_of_reach(outcome: SeriesOutcome) -> bool:
+    """Whether TMDB could not serve ``outcome``, as a whole or one of its seasons."""
+    if outcome.credits is None:
+        return isinstance(outcome.error, _UNAVAILABLE)
+    return any(isinstance(error, _UNAVAILABLE) for error in outcome.credits.failures.values())
 
 
-def _stopped(last: Exception | None) -> NetworkError | ServerError:
-    kind = ServerError if isinstance(last, ServerError) else NetworkError
+def _stopped(last: Exception | None, *, refresh: bool) -> TMDBError:
+    kind = type(last) if isinstance(last, _UNAVAILABLE) else NetworkError
+    where = f" ({type(last).__name__} for {last.url})" if isinstance(last, TMDBError) else ""
+    then = (
+        "The series not fetched keep their earlier rows: run corpus refresh again once TMDB "
+        "can be reached."
+        if refresh
+        else "What finished is committed, and the failed series are in the failures view: once "
+        "TMDB can be reached, run the build again for the series not yet fetched, and corpus "
+        "refresh for the failed ones."
+    )
     return kind(
-        f"{UNAVAILABLE_IN_A_ROW} series in a row could not be fetched from TMDB, so the build "
-        f"stopped instead of trying every other series. The last: {last}. What finished is "
-        "committed, and the failed series are in the failures view: once TMDB can be reached, "
-        "run the build again for the series not yet fetched, and corpus refresh for the "
-        "failed ones."
+        f"{UNAVAILABLE_IN_A_ROW} series in a row could not be fetched from TMDB{where}, so the "
+        f"{'refresh' if refresh else 'build'} stopped instead of trying every other series. "
+        f"{then}"
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import math
 import re
 import shlex
@@ -39,14 +38,9 @@ MAX_RATE = 40.0
 #: Rows ``--format table`` prints before pointing at csv/json/parquet.
 TABLE_ROWS = 1000
 #: The ``--format`` an ``--out`` file's suffix means, when ``--format`` is not given.
-_FORMAT_OF_SUFFIX = {
-    ".csv": "csv",
-    ".json": "json",
-    ".jsonl": "json",
-    ".ndjson": "json",
-    ".parquet": "parquet",
-    ".txt": "table",
-}
+_FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+# DuckDB types that csv and the printed table show as JSON text.
+_NESTED = frozenset({"list", "array", "struct", "map", "union"})
 # DuckDB's parser error for `FROM cast`: the view's name is a keyword unless quoted.
 _UNQUOTED_CAST = re.compile(r'syntax error at or near "cast"', re.IGNORECASE)
 #: ``--discover`` keys and the :func:`credits_analysis.search.discover_series` argument each sets.
@@ -146,7 +140,7 @@ def add_corpus(subparsers: argparse._SubParsersAction) -> None:
         "--format",
         choices=("table", "csv", "json", "parquet"),
         help="table (the default), csv, json (one object per line) or parquet; with --out, "
-        "the default is the file's suffix (.csv, .json, .jsonl, .parquet)",
+        f"the default is the file's suffix ({', '.join(_FORMAT_OF_SUFFIX)})",
     )
     sql.add_argument("--out", type=Path, metavar="FILE", help="write there (needed for parquet)")
     sql.set_defaults(handler=_sql)
@@ -204,7 +198,7 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
             result = connection.sql(args.sql)
             if result is None:  # check_read_only lets one SELECT through, which has a result
                 raise ConfigError("the query returned no result")
-            table = _as_text_where_needed(result).to_arrow_table()
+            table = _as_text_where_needed(result, file_format).to_arrow_table()
         except duckdb.ParserException as exc:
             hint = (
                 '\n(the view is "cast", in double quotes)'
@@ -249,7 +243,7 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     for table, rows in s.rows.items():
         say(f"  {table:<{width}} {rows:>12,} rows")
     size = s.bytes_on_disk
-    say(f"on disk: {size / 1e6:,.1f} MB" if size >= 100_000 else f"on disk: {size / 1e3:.1f} kB")
+    say(f"on disk: {size / 1e6:,.1f} MB" if size >= 1_000_000 else f"on disk: {size / 1e3:.1f} kB")
     if s.oldest_fetch is not None:
         age = (datetime.now(UTC) - s.oldest_fetch).days
         say(f"oldest fetch: {s.oldest_fetch:%Y-%m-%d} ({age} days ago)")
@@ -271,19 +265,25 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 def _summary(result: BuildResult, skipped: str) -> int:
     from credits_analysis.cli import EXIT_OK, EXIT_PARTIAL
 
+    kept = f", {len(result.kept)} kept as they were" if result.kept else ""
     say(
         f"{result.path}: {len(result.loaded)} series loaded"
-        f" ({result.partial} with failed seasons), {len(result.failed)} failed, "
+        f" ({result.partial} with failed seasons), {len(result.failed)} failed{kept}, "
         f"{result.skipped} {skipped}; {result.requests} requests in {result.seconds:.1f} s"
     )
+    if result.kept:
+        say(
+            f"TMDB could not serve {len(result.kept)} series (no connection, server errors or "
+            "rate limiting): they keep their earlier rows; run corpus refresh again later",
+            err=True,
+        )
     if result.failed or result.partial:
         say(
             "some series or seasons failed: see `credits-analysis corpus sql "
             f"{shlex.quote(str(result.path))} 'SELECT * FROM failures'`",
             err=True,
         )
-        return EXIT_PARTIAL
-    return EXIT_OK
+    return EXIT_PARTIAL if result.failed or result.partial or result.kept else EXIT_OK
 
 
 def _fetch_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -324,9 +324,16 @@ def _output_format(given: str | None, out: Path | None) -> str:
     Raises
     ------
     ConfigError
-        ``--format`` and the suffix disagree (``--format csv --out result.parquet``).
+        ``--format`` and the suffix disagree (``--format csv --out result.parquet``), or the
+        suffix names no format and ``--format`` is not given (``--out result.tsv``).
     """
-    implied = _FORMAT_OF_SUFFIX.get(out.suffix.lower()) if out is not None else None
+    suffix = out.suffix.lower() if out is not None else ""
+    implied = _FORMAT_OF_SUFFIX.get(suffix)
+    if given is None and suffix and implied is None:
+        raise ConfigError(
+            f"--out {out}: {suffix} names no format ({', '.join(_FORMAT_OF_SUFFIX)} do); "
+            "say which with --format table|csv|json|parquet"
+        )
     if given is not None and implied is not None and given != implied:
         raise ConfigError(
             f"--format {given} writes {given}, but --out {out} says {implied}; "
@@ -340,16 +347,24 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.expanduser().resolve().is_relative_to(folder.expanduser().resolve())
 
 
-def _as_text_where_needed(result: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """``result`` with its INTERVAL columns as text ('2 months 3 days'): neither Parquet, nor
-    pandas' CSV and JSON writers, take Arrow's interval type."""
+def _as_text_where_needed(
+    result: duckdb.DuckDBPyRelation, file_format: str
+) -> duckdb.DuckDBPyRelation:
+    """``result`` with its INTERVAL columns as text ('2 months 3 days'), which neither
+    Parquet nor pandas' CSV and JSON writers take, and for csv and table its lists, structs
+    and maps as JSON text (``["Crime","Drama"]``), where pandas would print an array's repr."""
     names, types = result.columns, [t.id for t in result.dtypes]
-    if "interval" not in types or len(set(names)) < len(names):
+    nested = _NESTED if file_format in ("csv", "table") else frozenset()
+    if not {"interval", *nested} & set(types) or len(set(names)) < len(names):
         return result
     quoted = ['"' + name.replace('"', '""') + '"' for name in names]
     return result.project(
         ", ".join(
-            f"CAST({q} AS VARCHAR) AS {q}" if kind == "interval" else q
+            f"CAST({q} AS VARCHAR) AS {q}"
+            if kind == "interval"
+            else f"CAST(to_json({q}) AS VARCHAR) AS {q}"
+            if kind in nested
+            else q
             for q, kind in zip(quoted, types, strict=True)
         )
     )
@@ -360,7 +375,9 @@ def _render(table: pa.Table, file_format: str) -> bytes:
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         return buffer.getvalue()
-    table = _iso_times(table) if file_format == "json" else _nested_as_json(table)
+    table = _in_utc(table)
+    if file_format == "json":
+        table = _iso_times(table)
     # Arrow-backed columns: an integer column with a NULL stays integers (not 2.0).
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     if file_format == "csv":
@@ -374,33 +391,29 @@ def _render(table: pa.Table, file_format: str) -> bytes:
     return f"{shown}{note}\n".encode()
 
 
+def _in_utc(table: pa.Table) -> pa.Table:
+    """``table`` with its zoned times in UTC, as stored: DuckDB gives them in the machine's
+    zone, so the same query would print differently on another machine."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
+            utc = table.column(i).cast(pa.timestamp(field.type.unit, "UTC"))
+            table = table.set_column(i, field.name, utc)
+    return table
+
+
 def _iso_times(table: pa.Table) -> pa.Table:
-    """``table`` with dates as ``YYYY-MM-DD`` and timestamps as ISO 8601 text to the
-    microsecond: pandas' JSON writer gives a date a midnight and cuts times to milliseconds."""
+    """``table`` (times in UTC) with dates as ``YYYY-MM-DD`` and times as ISO 8601 text to
+    the microsecond: pandas' JSON writer gives a date a midnight and cuts times to
+    milliseconds. Dates inside lists and structs are left to pandas."""
     for i, field in enumerate(table.schema):
         if pa.types.is_date(field.type):
             text = pc.cast(table.column(i), pa.string())
         elif pa.types.is_timestamp(field.type):
-            zone = field.type.tz
-            suffix = "" if zone is None else "Z" if zone in ("UTC", "+00:00", "Etc/UTC") else "%z"
-            text = pc.strftime(table.column(i), format=f"%Y-%m-%dT%H:%M:%S{suffix}")
+            zone = "" if field.type.tz is None else "Z"
+            text = pc.strftime(table.column(i), format=f"%Y-%m-%dT%H:%M:%S{zone}")
         else:
             continue
         table = table.set_column(i, field.name, text)
-    return table
-
-
-def _nested_as_json(table: pa.Table) -> pa.Table:
-    """``table`` with list, struct and map columns as JSON text (``["Crime", "Drama"]``): CSV
-    and the printed table would otherwise show Python's repr of an array."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_nested(field.type):
-            values = table.column(i).to_pylist()
-            text = [
-                None if v is None else json.dumps(v, ensure_ascii=False, default=str)
-                for v in values
-            ]
-            table = table.set_column(i, field.name, pa.array(text, pa.string()))
     return table
 
 

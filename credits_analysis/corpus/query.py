@@ -166,7 +166,8 @@ def damaged_file(root: Path, committed: Committed) -> ConfigError | None:
     looks whole.
 
     ``committed`` is the manifest as the caller read it. Reads the footer of every file it
-    lists: for explaining a DuckDB error or for ``status``, not for every query.
+    lists (a few hundred, whatever the number of series): for explaining a DuckDB error, for
+    ``status`` and before a refresh, not for every query.
     """
     for file in data_files(root):
         if committed.visibility(file) == "none":

@@ -57,13 +57,18 @@ def refresh(
     Returns
     -------
     BuildResult
-        ``skipped`` is the number of committed series that were not due.
+        ``skipped`` is the number of committed series that were not due; ``kept`` the series
+        TMDB could not serve (no connection, server errors, rate limiting), which keep their
+        earlier rows and stay due.
 
     Raises
     ------
     ConfigError, AuthError
         As for :func:`~credits_analysis.corpus.build`; also when ``path`` is not a corpus
         (nothing is created there), one of its data files is damaged, or offline mode is on.
+    NetworkError, ServerError, RateLimitedError
+        :data:`~credits_analysis.corpus.build.UNAVAILABLE_IN_A_ROW` series in a row could not
+        be fetched: the refresh stops, and those series keep their earlier rows.
     """
     settings = (settings or Settings.from_env()).with_overrides(language=language)
     if settings.offline:

@@ -13,7 +13,7 @@ import pytest
 from credits_analysis import corpus
 from credits_analysis.config import MAX_CACHE_AGE
 from credits_analysis.corpus.build import UNAVAILABLE_IN_A_ROW
-from credits_analysis.errors import AuthError, ConfigError, NetworkError
+from credits_analysis.errors import AuthError, ConfigError, NetworkError, ServerError
 from credits_analysis.load import load_series
 from credits_analysis.schema import (
     CAST_COLUMNS,
@@ -179,30 +179,35 @@ def test_rejected_token_stops_the_build_at_once_and_is_never_written(
             assert b"eyJwrong" not in path.read_bytes() and TOKEN.encode() not in path.read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [(Fault(disconnect=True), NetworkError), (Fault(503), ServerError)],
+    ids=["no-connection", "server-errors"],
+)
 def test_a_build_without_tmdb_stops_after_series_in_a_row_fail_and_loses_nothing(
-    fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path
+    fake_tmdb: FakeTMDB, tmp_path: Path, cache_dir: Path, fault: Fault, error: type
 ) -> None:
     ids = list(range(7401, 7461))
     served = serve(fake_tmdb, ids)
     down = [i for i in ids if i > 7410]
-    for i in down:  # the connection drops: TMDB cannot be reached for these 50
-        fake_tmdb.inject(f"tv/{i}*", Fault(disconnect=True))
+    for i in down:  # TMDB cannot serve these 50
+        fake_tmdb.inject(f"tv/{i}*", fault)
     root = tmp_path / "corpus"
     slow = settings(cache_dir, max_connections=2)
-    with pytest.raises(NetworkError, match=f"{UNAVAILABLE_IN_A_ROW} series in a row") as raised:
+    with pytest.raises(error, match=f"{UNAVAILABLE_IN_A_ROW} series in a row") as raised:
         build(fake_tmdb, root, ids, cache_dir, settings=slow, batch_size=7)
-    assert "corpus refresh" in str(raised.value)
+    assert "the build stopped" in str(raised.value) and "corpus refresh" in str(raised.value)
     tried = {i for i in down if fake_tmdb.count(f"tv/{i}")}
     assert len(tried) < len(down)  # it stopped: not every series was tried
     with corpus.open(root) as connection:
         failed = {s for (s,) in connection.sql("SELECT series_id FROM failures").fetchall()}
         assert connection.sql("SELECT DISTINCT error FROM failures").fetchall() == [
-            ("NetworkError",)
+            (error.__name__,)
         ]
     assert len(failed) >= UNAVAILABLE_IN_A_ROW and failed <= tried
     assert count(root, "series") == 10
     # TMDB is back: the build fetches the series it never finished, refresh the failed ones.
-    fake_tmdb._faults.clear()
+    fake_tmdb.clear_faults()
     again = build(fake_tmdb, root, ids, cache_dir)
     assert set(again.loaded) == set(down) - failed and again.failed == ()
     refresh(fake_tmdb, root, cache_dir, changes=False)

@@ -9,9 +9,11 @@ import pytest
 
 from credits_analysis import corpus
 from credits_analysis.corpus import metrics
+from credits_analysis.corpus.build import UNAVAILABLE_IN_A_ROW
 from credits_analysis.corpus.changes import changed_series, windows
+from credits_analysis.corpus.meta import read_meta
 from credits_analysis.corpus.query import bucket_views
-from credits_analysis.errors import AuthError, ConfigError
+from credits_analysis.errors import AuthError, ConfigError, NetworkError
 from tests.corpus.buckets import assert_buckets_hold_the_cast
 from tests.corpus.served import build, refresh, serve, settings
 from tests.fake_tmdb import FakeTMDB, Fault
@@ -70,6 +72,48 @@ def test_refresh_fetches_again_what_is_past_its_time_to_live(
     # Refreshed rows replace the old ones; compaction leaves one file a partition.
     assert rows(built, "SELECT count(*), count(DISTINCT series_id) FROM series") == [(20, 20)]
     assert all(len(list(p.iterdir())) == 1 for p in (built / "cast").iterdir())
+
+
+def cast_by_series(root: Path) -> dict[int, int]:
+    return dict(rows(root, 'SELECT series_id, count(*) FROM "cast" GROUP BY ALL'))
+
+
+def test_refresh_keeps_the_rows_of_series_tmdb_cannot_serve(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    before, recorded = cast_by_series(built), read_meta(built)
+    fake_tmdb.inject("tv/6005*", Fault(disconnect=True))  # the whole series
+    fake_tmdb.inject("tv/6007/season/2*", Fault(503))  # one season
+    later = datetime.now(UTC) + timedelta(days=31)  # every series is due
+    result = refresh(fake_tmdb, built, cache_dir, changes=False, now=later)
+    assert sorted(result.kept) == [6005, 6007] and len(result.loaded) == 18
+    after = cast_by_series(built)
+    assert 6002 not in before and after.pop(6002) > 0  # the failed series, fetched again
+    assert after == before  # nothing lost, 6007's season 2 included
+    assert rows(built, "SELECT series_id FROM failures") == []
+    # Not recorded as a finished refresh: the next asks /tv/changes from the same day again.
+    assert read_meta(built) == recorded
+    status = corpus.status(built, settings=settings(cache_dir))
+    assert (status.done, status.failed, status.partial) == (20, 0, 0)
+    fake_tmdb.clear_faults()
+    again = refresh(fake_tmdb, built, cache_dir, changes=False, now=later)
+    assert {6005, 6007} <= set(again.loaded) and again.kept == ()
+    assert {s: n for s, n in cast_by_series(built).items() if s != 6002} == before
+    assert read_meta(built).last_build > recorded.last_build
+
+
+def test_a_refresh_without_tmdb_stops_and_every_series_keeps_its_rows(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    before = cast_by_series(built)
+    fake_tmdb.inject("tv/*", Fault(disconnect=True))
+    later = datetime.now(UTC) + timedelta(days=31)
+    assert len(IDS) == UNAVAILABLE_IN_A_ROW  # every series is due, and every one fails
+    with pytest.raises(NetworkError, match="the refresh stopped") as raised:
+        refresh(fake_tmdb, built, cache_dir, changes=False, now=later)
+    assert "run corpus refresh again" in str(raised.value)
+    assert cast_by_series(built) == before
+    assert rows(built, "SELECT series_id FROM failures") == [(6002,)]
 
 
 def test_changes_are_asked_14_days_at_a_time_and_every_page_is_read(
