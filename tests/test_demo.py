@@ -15,7 +15,7 @@ from credits_analysis._resources import data_dir
 from credits_analysis.cache import RawCache
 from credits_analysis.corpus.meta import FORMAT, meta_path
 from credits_analysis.demo.__main__ import main
-from credits_analysis.demo.corpus import demo_corpus
+from credits_analysis.demo.corpus import demo_corpus, demo_corpus_catalogue
 from credits_analysis.endpoints import details_path, season_path
 from credits_analysis.errors import ConfigError
 from credits_analysis.load import load_series
@@ -217,6 +217,29 @@ def test_crew_rotates_and_producers_stay(
     assert (entries > 1).any()  # one person in two departments
     jobs = crew.groupby(["season_number", "person_id", "department"]).size()
     assert (jobs > 1).any()  # several jobs in one entry
+
+
+def test_guest_directors_direct_in_several_series_under_one_id_and_name() -> None:
+    catalogue = demo_corpus_catalogue(40)
+    guests = {p.id: p for a in catalogue.values() for p in a["guest_directors"]}
+    credited: dict[int, set[int]] = {}
+    for series_id, arguments in catalogue.items():
+        _, payloads = demo.generate_series(series_id, **arguments)
+        crew = tidy.crew_jobs_by_season(payloads, series_id=series_id)
+        cast = tidy.cast_roles_by_season(payloads, series_id=series_id)
+        guest_rows = crew[crew["person_id"].isin(list(guests))]
+        assert set(guest_rows["job"]) <= {"Director"}
+        for person_id, name in zip(guest_rows["person_id"], guest_rows["name"], strict=True):
+            assert name == guests[person_id].name
+            credited.setdefault(person_id, set()).add(series_id)
+        # The series' own people never take the name of one of its guests.
+        own = pd.concat([cast, crew])
+        own = own[~own["person_id"].isin(list(guests))]
+        assert not set(own["name"]) & {p.name for p in arguments["guest_directors"]}
+        directed = crew[crew["job"] == "Director"].groupby("season_number")["episode_count"]
+        length = {n: len(p["episodes"]) for n, p in payloads.items()}
+        assert all(total >= length[n] for n, total in directed.sum().items())
+    assert max(map(len, credited.values())) >= 3  # some guests work across several series
 
 
 def test_people_in_several_roles_both_cast_and_crew_and_empty_characters(

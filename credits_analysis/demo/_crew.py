@@ -49,6 +49,7 @@ _SECOND_JOB: Mapping[str, str] = {
 _SECOND_JOB_SHARE = 0.1
 _PRODUCING_WRITER = 0.15  # a new writer who also carries a producer title
 _ACTOR_DIRECTS = 0.6  # from season 3 on, a regular directs an episode
+_GUEST_DIRECTS = 0.2  # a new director's slot that goes to a guest director of other series
 
 
 def _rotation(
@@ -78,8 +79,12 @@ class _Mint:
     registry: Registry
     department: str
     tier: Tier = "crew"
+    guests: Sequence[Person] = ()
 
     def person(self) -> Person:
+        rng = self.registry.rng
+        if self.guests and rng.random() < _GUEST_DIRECTS:
+            return rng.choice(self.guests)
         return self.registry.person(self.tier, self.department)
 
 
@@ -89,6 +94,7 @@ class CrewPlan:
 
     registry: Registry
     theme: Theme
+    guest_directors: Sequence[Person] = ()
     showrunner: Person = field(init=False)
     standing: dict[tuple[str, str], list[Person]] = field(default_factory=dict)
     teams: dict[str, list[Person]] = field(default_factory=dict)
@@ -115,7 +121,8 @@ class CrewPlan:
             ("Camera", "Director of Photography", 2 + episodes // 25, 0.6),
             ("Editing", "Editor", 3 + episodes // 20, 0.7),
         ):
-            mint = _Mint(self.registry, department)
+            guests = self.guest_directors if department == "Directing" else ()
+            mint = _Mint(self.registry, department, guests=guests)
             team = _rotation(rng, self.teams.get(job, ()), size, keep, mint)
             self.teams[job] = team
             for person, count in _blocks(rng, team, episodes).items():

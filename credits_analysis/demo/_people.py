@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -128,6 +128,10 @@ class Registry:
             # TMDB's shape, but never a real picture: "/synthetic..." exists on no image server.
             profile_path=None if no_picture else f"/synthetic{self._token(18)}.jpg",
         )
+
+    def reserve_names(self, people: Iterable[Person]) -> None:
+        """Never give a new person the name of one of ``people`` (from another registry)."""
+        self._names.update(person.name for person in people)
 
     def credit_id(self, *key: Any) -> str:
         """The credit id of ``key``; TMDB keeps a role's or job's id in every season."""

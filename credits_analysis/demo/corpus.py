@@ -7,8 +7,8 @@ and network names, the details' ``credits_analysis_synthetic`` flag, the report 
 
 Trends are planted so the charts have something to show: the share of women among directors
 and writers rises with the year a series first aired (from about 12% in 1995 to about 45% in
-2024, with noise), and "not set" gender piles up among guests and minor crew as in the real
-samples. None of it is a finding.
+2024, with noise), "not set" gender piles up among guests and minor crew as in the real
+samples, and a pool of guest directors works across series. None of it is a finding.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from credits_analysis._bundled import DEMO_LANGUAGE
 from credits_analysis.cache import RawCache
 from credits_analysis.config import Settings
-from credits_analysis.demo._people import CREW_FEMALE_SHARE_RANGE
+from credits_analysis.demo._people import CREW_FEMALE_SHARE_RANGE, Registry
 from credits_analysis.demo.generator import generate_series
 from credits_analysis.demo.store import write_generated
 
@@ -56,6 +56,9 @@ DEMO_CORPUS_NETWORKS: tuple[tuple[int, str, str, float], ...] = (
     (990_006, "Lanterna (synthetic)", "IT", 1.0),
 )
 _FIRST_YEAR, _LAST_YEAR = 1995, 2024
+# Guest directors: minted under an id no series has, each series drawing a few of them.
+_GUEST_POOL_ID = DEMO_CORPUS_FIRST_ID - 1
+_GUEST_POOL, _GUESTS_PER_SERIES = 30, 4
 # Rebuilt well before TMDB's six-month limit would hide its series (they are "fetched" when built).
 _REBUILD_AFTER = timedelta(days=90)
 _FOLDER = "demo-corpus"
@@ -69,6 +72,10 @@ _WORDS = (
 def demo_corpus_catalogue(size: int = DEMO_CORPUS_SIZE) -> dict[int, Mapping[str, Any]]:
     """The demo corpus: series id -> keyword arguments of ``generate_series``; deterministic."""
     rng = random.Random("credits_analysis.demo.corpus")
+    # Guests are drawn apart, so that the rest of the catalogue does not depend on them.
+    guests = random.Random("credits_analysis.demo.corpus.guests")
+    minting = Registry(_GUEST_POOL_ID, guests)
+    pool = [minting.person("crew", "Directing") for _ in range(_GUEST_POOL)]
     weights = [network[3] for network in DEMO_CORPUS_NETWORKS]
     catalogue: dict[int, Mapping[str, Any]] = {}
     names: set[str] = set()
@@ -96,6 +103,7 @@ def demo_corpus_catalogue(size: int = DEMO_CORPUS_SIZE) -> dict[int, Mapping[str
             "origin_country": [country],
             "series_type": "Miniseries" if seasons == 1 and rng.random() < 0.6 else "Scripted",
             "crew_female_share": round(share, 3),
+            "guest_directors": tuple(guests.sample(pool, _GUESTS_PER_SERIES)),
         }
     return catalogue
 

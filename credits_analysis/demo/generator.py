@@ -83,6 +83,7 @@ def generate_series(
     origin_country: Sequence[str] = ("GB",),
     series_type: str = "Scripted",
     crew_female_share: float | None = None,
+    guest_directors: Sequence[Person] = (),
 ) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
     """Generate a synthetic series: its details and every season's aggregate credits.
 
@@ -90,7 +91,8 @@ def generate_series(
     ----------
     series_id
         The id written into the payloads. Person ids are ``series_id * 1_000_000 + k`` and
-        season ids ``series_id * 1_000 + season_number``, so two series never share a person.
+        season ids ``series_id * 1_000 + season_number``, so two series share no person but
+        their ``guest_directors``.
     seasons
         Number of aired regular seasons, numbered from 1.
     episodes_per_season
@@ -123,6 +125,9 @@ def generate_series(
     crew_female_share
         Share of women among directors, writers and heads of department; None keeps the
         calibrated default (about 30%, with 10% "not set").
+    guest_directors
+        Directors who also work on other series: each new director's slot goes to one of
+        them with probability 0.2. None of the series' own people takes their names.
 
     Returns
     -------
@@ -148,9 +153,10 @@ def generate_series(
         raise ValueError("regulars must be >= 1 and the per-episode rates >= 0")
     rng = random.Random(f"credits_analysis.demo:{series_id}:{seed}")
     registry = Registry(series_id, rng, crew_female_share=crew_female_share)
+    registry.reserve_names(guest_directors)
     style = THEMES[theme]
     cast = CastPlan(registry, style, regulars, guests_per_episode, recurring_per_episode)
-    crew = CrewPlan(registry, style)
+    crew = CrewPlan(registry, style, guest_directors)
     built: dict[int, Season] = {}
     for number, episodes in enumerate(per_season, start=1):
         season = built[number] = Season(number, episodes)
