@@ -78,7 +78,10 @@ def require_meta(root: Path) -> CorpusMeta:
     """
     meta = read_meta(root) if root.is_dir() else None
     if meta is None:
-        raise ConfigError(f"{root} is not a corpus (no corpus.json); build one first")
+        # A table folder (DIR/cast) or a partition given for the corpus folder itself.
+        above = next((p for p in root.absolute().parents if meta_path(p).is_file()), None)
+        hint = f"the corpus is {above}" if above is not None else "build one first"
+        raise ConfigError(f"{root} is not a corpus (no corpus.json); {hint}")
     return meta
 
 

@@ -426,6 +426,13 @@ def test_sql_out_with_a_suffix_that_names_no_format_needs_format(
     assert out.read_text().split() == ["n", "1"]
 
 
+def test_a_folder_inside_a_corpus_names_the_corpus(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["corpus", "sql", str(built / "cast"), "SELECT 1"]) == 2
+    assert f"is not a corpus (no corpus.json); the corpus is {built}" in capsys.readouterr().err
+
+
 def test_sql_on_an_unquoted_cast_says_to_quote_it(
     built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
