@@ -59,12 +59,12 @@ def table_bytes(
 def _safe_text(frame: pd.DataFrame, *, raw: bool) -> pd.DataFrame:
     """``frame`` with NUL removed from its text columns and formulas quoted unless ``raw``."""
     safe = frame.copy(deep=False)
-    for column in frame.columns:
-        values = frame[column]
+    for position in range(frame.shape[1]):  # by position: a query result may repeat a name
+        values = frame.iloc[:, position]
         if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
             continue
         text = values.astype("string").str.replace("\0", "", regex=False)
         if not raw:
             text = text.mask(text.str.contains(_FORMULA_START, na=False), CSV_FORMULA_PREFIX + text)
-        safe[column] = text
+        safe.isetitem(position, text)
     return safe

@@ -35,12 +35,10 @@ __all__ = ["add_corpus"]
 
 #: TMDB's documented ceiling is about 40 requests a second per address.
 MAX_RATE = 40.0
-#: Rows ``--format table`` prints before pointing at csv/json/parquet.
+#: Rows ``--format table`` prints on the terminal before pointing at csv/json/parquet.
 TABLE_ROWS = 1000
 #: The ``--format`` an ``--out`` file's suffix means, when ``--format`` is not given.
 _FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
-# DuckDB types that csv and the printed table show as JSON text.
-_NESTED = frozenset({"list", "array", "struct", "map", "union"})
 # DuckDB's parser error for `FROM cast`: the view's name is a keyword unless quoted.
 _UNQUOTED_CAST = re.compile(r'syntax error at or near "cast"', re.IGNORECASE)
 #: ``--discover`` keys and the :func:`credits_analysis.search.discover_series` argument each sets.
@@ -198,7 +196,7 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
             result = connection.sql(args.sql)
             if result is None:  # check_read_only lets one SELECT through, which has a result
                 raise ConfigError("the query returned no result")
-            table = _as_text_where_needed(result, file_format).to_arrow_table()
+            table = result.to_arrow_table()
         except duckdb.ParserException as exc:
             hint = (
                 '\n(the view is "cast", in double quotes)'
@@ -213,8 +211,15 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
                 root, read_committed(root)
             )
             raise known or ConfigError(str(exc)) from None
+    names = table.column_names
+    if file_format in ("json", "parquet") and len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ConfigError(
+            f"{file_format} needs a name for each column, and the result has more than one "
+            f"column named {', '.join(map(repr, twice))}: name them apart with AS"
+        )
     try:
-        data = _render(table, file_format)
+        data = _render(table, file_format, whole=args.out is not None)
     except (ValueError, OverflowError, TypeError, pa.ArrowException) as exc:
         raise ConfigError(
             f"cannot write this result as {file_format} ({exc}); CAST the column concerned "
@@ -319,19 +324,21 @@ def _discover(text: str, limit: int, settings: Settings) -> list[int]:
 
 
 def _output_format(given: str | None, out: Path | None) -> str:
-    """``--format`` as given, else what the ``--out`` file's suffix says, else table.
+    """``--format`` as given, else what the ``--out`` file's suffix says; table on the terminal.
 
     Raises
     ------
     ConfigError
         ``--format`` and the suffix disagree (``--format csv --out result.parquet``), or the
-        suffix names no format and ``--format`` is not given (``--out result.tsv``).
+        suffix names no format and ``--format`` is not given (``--out result.tsv``, or
+        ``--out result``).
     """
     suffix = out.suffix.lower() if out is not None else ""
     implied = _FORMAT_OF_SUFFIX.get(suffix)
-    if given is None and suffix and implied is None:
+    if out is not None and given is None and implied is None:
+        named = f"{suffix} names no format" if suffix else "a name without a suffix names no format"
         raise ConfigError(
-            f"--out {out}: {suffix} names no format ({', '.join(_FORMAT_OF_SUFFIX)} do); "
+            f"--out {out}: {named} ({', '.join(_FORMAT_OF_SUFFIX)} do); "
             "say which with --format table|csv|json|parquet"
         )
     if given is not None and implied is not None and given != implied:
@@ -347,30 +354,38 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.expanduser().resolve().is_relative_to(folder.expanduser().resolve())
 
 
-def _as_text_where_needed(
-    result: duckdb.DuckDBPyRelation, file_format: str
-) -> duckdb.DuckDBPyRelation:
-    """``result`` with its INTERVAL columns as text ('2 months 3 days'), which neither
-    Parquet nor pandas' CSV and JSON writers take, and for csv and table its lists, structs
-    and maps as JSON text (``["Crime","Drama"]``), where pandas would print an array's repr."""
-    names, types = result.columns, [t.id for t in result.dtypes]
-    nested = _NESTED if file_format in ("csv", "table") else frozenset()
-    if not {"interval", *nested} & set(types) or len(set(names)) < len(names):
-        return result
-    quoted = ['"' + name.replace('"', '""') + '"' for name in names]
-    return result.project(
-        ", ".join(
-            f"CAST({q} AS VARCHAR) AS {q}"
-            if kind == "interval"
-            else f"CAST(to_json({q}) AS VARCHAR) AS {q}"
-            if kind in nested
-            else q
-            for q, kind in zip(quoted, types, strict=True)
-        )
-    )
+def _as_text(table: pa.Table, file_format: str) -> pa.Table:
+    """``table`` with INTERVAL columns as text ('2 months 3 days'), which neither Parquet nor
+    pandas' CSV and JSON writers take, and for csv and table its lists, structs and maps as
+    JSON text (``["Crime","Drama"]``), where pandas would print an array's repr.
+
+    Each column is converted alone, by position: a result may have two columns of one name,
+    or names that differ in case only, which SQL would not tell apart.
+    """
+    nested = file_format in ("csv", "table")
+    converter: duckdb.DuckDBPyConnection | None = None
+    for i, field in enumerate(table.schema):
+        if pa.types.is_interval(field.type):
+            expression = "CAST(c AS VARCHAR)"
+        elif nested and pa.types.is_nested(field.type):
+            expression = "CAST(to_json(c) AS VARCHAR)"
+        else:
+            continue
+        if converter is None:
+            converter = duckdb.connect()
+            converter.execute("SET TimeZone = 'UTC'")  # times inside lists, as at the top level
+        column = converter.from_arrow(pa.table({"c": table.column(i)}))
+        text = column.project(expression).to_arrow_table().column(0)
+        table = table.set_column(i, field.name, text)
+    if converter is not None:
+        converter.close()
+    return table
 
 
-def _render(table: pa.Table, file_format: str) -> bytes:
+def _render(table: pa.Table, file_format: str, *, whole: bool) -> bytes:
+    """``table`` written as ``file_format``; a table on the terminal (not ``whole``) shows its
+    first :data:`TABLE_ROWS` rows."""
+    table = _as_text(table, file_format)
     if file_format == "parquet":
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
@@ -385,8 +400,8 @@ def _render(table: pa.Table, file_format: str) -> bytes:
         return table_bytes(frame, "csv")
     if file_format == "json":
         return (frame.to_json(orient="records", date_format="iso", lines=True) or "").encode()
-    shown = frame.head(TABLE_ROWS).to_string(index=False)
-    more = len(frame) - TABLE_ROWS
+    shown = (frame if whole else frame.head(TABLE_ROWS)).to_string(index=False)
+    more = 0 if whole else len(frame) - TABLE_ROWS
     note = f"\n({more} more rows: use --format csv, json or parquet)" if more > 0 else ""
     return f"{shown}{note}\n".encode()
 

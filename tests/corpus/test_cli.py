@@ -401,7 +401,6 @@ def test_sql_writes_lists_dates_and_times_readably_in_every_format(
         ("R.JSON", lambda p: [json.loads(line)["n"] for line in p.read_text().splitlines()]),
         ("r.jsonl", lambda p: [json.loads(line)["n"] for line in p.read_text().splitlines()]),
         ("r.csv", lambda p: [int(n) for n in p.read_text().split()[1:]]),
-        ("result", lambda p: [int(n) for n in p.read_text().split()[1:]]),  # a table
     ],
 )
 def test_sql_out_takes_the_format_from_the_suffix(
@@ -413,10 +412,11 @@ def test_sql_out_takes_the_format_from_the_suffix(
     assert read(out) == [0, 1, 2]
 
 
+@pytest.mark.parametrize("name", ["r.tsv", "result", "r.csv.gz"])
 def test_sql_out_with_a_suffix_that_names_no_format_needs_format(
-    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
-    out = tmp_path / "r.tsv"
+    out = tmp_path / name
     assert main(["corpus", "sql", str(built), "SELECT 1 AS n", "--out", str(out)]) == 2
     assert "say which with --format" in capsys.readouterr().err and not out.exists()
     assert (
@@ -424,6 +424,42 @@ def test_sql_out_with_a_suffix_that_names_no_format_needs_format(
         == 0
     )
     assert out.read_text().split() == ["n", "1"]
+
+
+def test_sql_table_in_a_file_holds_every_row(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.txt"
+    query = "SELECT * FROM range(1500) AS t(n)"
+    assert main(["corpus", "sql", str(built), query, "--format", "table", "--out", str(out)]) == 0
+    assert [int(n) for n in out.read_text().split()[1:]] == list(range(1500))
+
+
+def test_sql_columns_of_one_name_or_one_name_in_two_cases_keep_their_own_values(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "SELECT 7 AS ID, [1, 2] AS id, INTERVAL 3 DAY AS a, '=1+1' AS a"
+    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
+    assert list(csv.reader(io.StringIO(capsys.readouterr().out))) == [
+        ["ID", "id", "a", "a"],
+        ["7", "[1,2]", "3 days", "'=1+1"],
+    ]
+    assert main(["corpus", "sql", str(built), query]) == 0
+    assert capsys.readouterr().out.split() == [
+        "ID",
+        "id",
+        "a",
+        "a",
+        "7",
+        "[1,2]",
+        "3",
+        "days",
+        "=1+1",
+    ]
+    assert (
+        main(["corpus", "sql", str(built), "SELECT 7 AS ID, [1, 2] AS id", "--format", "json"]) == 0
+    )
+    assert json.loads(capsys.readouterr().out) == {"ID": 7, "id": [1, 2]}
+    assert main(["corpus", "sql", str(built), query, "--format", "json"]) == 2
+    assert "more than one column named 'a': name them apart with AS" in capsys.readouterr().err
 
 
 def test_a_folder_inside_a_corpus_names_the_corpus(
