@@ -60,8 +60,11 @@ class BuildResult:
     loaded, failed : tuple[int, ...]
         Series committed with data, and series that failed as a whole, in this run.
     kept : tuple[int, ...]
-        Refresh only: series that TMDB could not serve (no connection, server errors, rate
-        limiting), in whole or in part, and that keep their earlier rows; still due.
+        Refresh only: series with rows that could not be fetched again (the whole series
+        failed, or a season for want of TMDB: no connection, server errors, rate limiting);
+        they keep their earlier rows, and the next refresh fetches them first.
+    kept_errors : tuple[str, ...]
+        The error of each of ``kept``, by class name (``NotFoundError``, ``NetworkError``...).
     skipped : int
         Series asked for that were already committed.
     partial : int
@@ -80,6 +83,7 @@ class BuildResult:
     requests: int
     seconds: float
     kept: tuple[int, ...] = ()
+    kept_errors: tuple[str, ...] = ()
 
 
 def build(
@@ -170,18 +174,30 @@ def update(
     refresh: bool,
     options: FetchOptions,
     started: datetime | None = None,
+    with_rows: frozenset[int] = frozenset(),
 ) -> BuildResult:
     """Fetch and commit ``series_ids``, compact, and record the build as started at ``started``.
 
-    What finished is committed whatever happens; the build is recorded only once it is done,
-    and a refresh that kept series for want of TMDB is not: the next one then asks
-    ``/tv/changes`` from the same day again, so a series due for a change is not forgotten.
+    What finished is committed whatever happens; the build is recorded only once it is done.
+    A refresh also moves the ``/tv/changes`` checkpoint and leaves the series it kept waiting
+    for the next; a build leaves both (its series are new, the others unchanged).
+
+    ``with_rows`` (refresh only) are the series that have rows to keep when fetching them
+    again fails.
     """
     started = started or datetime.now(UTC)
-    result = fetch_into(writer, series_ids, settings, refresh=refresh, options=options)
+    result = fetch_into(
+        writer, series_ids, settings, refresh=refresh, with_rows=with_rows, options=options
+    )
     writer.compact()
-    if not result.kept:
-        write_meta(writer.root, replace(meta, last_build=started))
+    if not refresh:
+        checked, waiting = meta.changes_since() if meta.last_build else started, meta.waiting
+    else:
+        checked, waiting = started, result.kept
+    write_meta(
+        writer.root,
+        replace(meta, last_build=started, changes_checked=checked, waiting=waiting),
+    )
     return result
 
 
@@ -252,10 +268,13 @@ def fetch_into(
     *,
     refresh: bool,
     options: FetchOptions,
+    with_rows: frozenset[int] = frozenset(),
 ) -> BuildResult:
     """Load ``series_ids`` and commit them in batches; what finished is committed on any exit.
 
-    A refreshed series that TMDB could not serve is not committed: its earlier rows stay.
+    A refreshed series of ``with_rows`` that fails as a whole, or loses a season for want of
+    TMDB, is not committed: its earlier rows stay (a 404 of a whole series may be a mistyped
+    address as well as a series TMDB removed, and the six-month limit hides it in time).
     """
     if options.batch_size < 1 or not options.commit_seconds > 0:
         raise ConfigError("batch_size must be >= 1 and commit_seconds > 0")
@@ -263,6 +282,7 @@ def fetch_into(
     loaded: list[int] = []
     failed: list[int] = []
     kept: list[int] = []
+    kept_errors: list[str] = []
     partial = requests = 0
     buffer: list[SeriesOutcome] = []
     unavailable = 0  # series in a row that failed for want of TMDB
@@ -292,8 +312,9 @@ def fetch_into(
         try:
             for outcome in outcomes:
                 requests += outcome.requests
-                if refresh and _out_of_reach(outcome):
+                if refresh and outcome.series_id in with_rows and _keeps_earlier_rows(outcome):
                     kept.append(outcome.series_id)
+                    kept_errors.append(type(_first_error(outcome)).__name__)
                 else:
                     buffer.append(outcome)
                     if outcome.credits is None:
@@ -328,14 +349,24 @@ def fetch_into(
         requests=requests,
         seconds=time.monotonic() - start,
         kept=tuple(kept),
+        kept_errors=tuple(kept_errors),
     )
 
 
-def _out_of_reach(outcome: SeriesOutcome) -> bool:
-    """Whether TMDB could not serve ``outcome``, as a whole or one of its seasons."""
+def _keeps_earlier_rows(outcome: SeriesOutcome) -> bool:
+    """Whether a refreshed series keeps its rows rather than ``outcome``: it failed as a whole
+    (whatever the error), or TMDB could not serve one of its seasons."""
     if outcome.credits is None:
-        return isinstance(outcome.error, _UNAVAILABLE)
+        return True
     return any(isinstance(error, _UNAVAILABLE) for error in outcome.credits.failures.values())
+
+
+def _first_error(outcome: SeriesOutcome) -> Exception:
+    if outcome.credits is None:
+        assert outcome.error is not None  # a series that failed as a whole has its error
+        return outcome.error
+    unavailable = [e for e in outcome.credits.failures.values() if isinstance(e, _UNAVAILABLE)]
+    return unavailable[0]
 
 
 def _stopped(last: Exception | None, *, refresh: bool) -> TMDBError:

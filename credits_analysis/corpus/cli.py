@@ -8,6 +8,7 @@ import math
 import re
 import shlex
 import sys
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -240,9 +241,10 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     s = status(args.dir, settings=settings)
     built = f"{s.last_build:%Y-%m-%d %H:%M} UTC" if s.last_build else "never finished"
     say(f"{s.path} ({s.language}), last build {built}")
+    waiting = f", {s.waiting} waiting to be fetched again" if s.waiting else ""
     say(
         f"series: {s.done} done ({s.partial} with failed seasons), {s.failed} failed, "
-        f"{s.stale} past their time-to-live"
+        f"{s.stale} past their time-to-live{waiting}"
     )
     width = max(map(len, s.rows), default=0)
     for table, rows in s.rows.items():
@@ -274,12 +276,15 @@ def _summary(result: BuildResult, skipped: str) -> int:
     say(
         f"{result.path}: {len(result.loaded)} series loaded"
         f" ({result.partial} with failed seasons), {len(result.failed)} failed{kept}, "
-        f"{result.skipped} {skipped}; {result.requests} requests in {result.seconds:.1f} s"
+        f"{result.skipped} {skipped}; {result.requests:,} request"
+        f"{'' if result.requests == 1 else 's'} in {result.seconds:.1f} s"
     )
     if result.kept:
+        errors = Counter(result.kept_errors)
         say(
-            f"TMDB could not serve {len(result.kept)} series (no connection, server errors or "
-            "rate limiting): they keep their earlier rows; run corpus refresh again later",
+            f"{len(result.kept)} series could not be fetched again "
+            f"({', '.join(f'{n} {e}' for e, n in errors.most_common())}): they keep their "
+            "earlier rows, and the next corpus refresh fetches them first",
             err=True,
         )
     if result.failed or result.partial:

@@ -1,9 +1,10 @@
-"""The corpus's own record (``DIR/corpus.json``): its language and when it was last built."""
+"""The corpus's own record (``DIR/corpus.json``): its language, when it was last built, and
+what the next refresh must ask again."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -27,13 +28,27 @@ class CorpusMeta:
     created_at
         When the corpus was created (UTC).
     last_build
-        When the last build or refresh that finished had started (UTC); what
-        ``/tv/changes`` is asked about since. None until one finishes.
+        When the last build or refresh that finished had started (UTC). None until one
+        finishes.
+    changes_checked
+        Since when ``/tv/changes`` is to be asked (UTC): the start of the last refresh that
+        finished, else of the first build. A build of new series does not move it, so the
+        changes to the series already in the corpus are never skipped. None in a corpus
+        recorded before it existed: ``last_build`` stands in.
+    waiting
+        Series the last refresh could not fetch again (they kept their rows): the next
+        refresh fetches them whatever their time-to-live and the changes say.
     """
 
     language: str
     created_at: datetime
     last_build: datetime | None = None
+    changes_checked: datetime | None = None
+    waiting: tuple[int, ...] = field(default=())
+
+    def changes_since(self) -> datetime:
+        """Since when ``/tv/changes`` is to be asked."""
+        return self.changes_checked or self.last_build or self.created_at
 
 
 def meta_path(root: Path) -> Path:
@@ -58,11 +73,13 @@ def read_meta(root: Path) -> CorpusMeta | None:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ConfigError(f"{path} is not a corpus record of format {FORMAT}")
     try:
-        last = raw.get("last_build")
+        last, checked = raw.get("last_build"), raw.get("changes_checked")
         return CorpusMeta(
             language=str(raw["language"]),
             created_at=datetime.fromisoformat(raw["created_at"]),
             last_build=datetime.fromisoformat(last) if last else None,
+            changes_checked=datetime.fromisoformat(checked) if checked else None,
+            waiting=tuple(int(i) for i in raw.get("waiting", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path} is damaged: {exc}") from None
@@ -91,5 +108,7 @@ def write_meta(root: Path, meta: CorpusMeta) -> None:
         "language": meta.language,
         "created_at": meta.created_at.isoformat(),
         "last_build": meta.last_build.isoformat() if meta.last_build else None,
+        "changes_checked": meta.changes_checked.isoformat() if meta.changes_checked else None,
+        "waiting": list(meta.waiting),
     }
     write_atomically(meta_path(root), (json.dumps(record, indent=2) + "\n").encode())

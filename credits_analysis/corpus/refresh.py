@@ -38,10 +38,11 @@ def refresh(
 ) -> BuildResult:
     """Fetch again, bypassing the raw cache, every series of the corpus at ``path`` that is due.
 
-    Due: past its time-to-live, failed as a whole or in part (a season failed), or (with
-    ``changes``) listed by TMDB's
-    ``/tv/changes`` since the last build started (a day earlier, for safety), 14 days a query.
-    Each refetched series replaces its rows at once when its batch commits.
+    Due: past its time-to-live, failed as a whole or in part (a season failed), kept by the
+    last refresh, or (with ``changes``) listed by TMDB's ``/tv/changes`` since the last
+    refresh started (a day earlier, for safety; the first build, before any refresh), 14 days
+    a query. Each refetched series replaces its rows at once when its batch commits, unless
+    fetching it again fails: then it keeps its rows and waits for the next refresh.
 
     Parameters
     ----------
@@ -58,8 +59,8 @@ def refresh(
     -------
     BuildResult
         ``skipped`` is the number of committed series that were not due; ``kept`` the series
-        TMDB could not serve (no connection, server errors, rate limiting), which keep their
-        earlier rows and stay due.
+        with rows that could not be fetched again, which keep them and wait for the next
+        refresh.
 
     Raises
     ------
@@ -84,9 +85,9 @@ def refresh(
         if damaged:
             raise damaged
         known = committed.series["series_id"].to_pylist()
-        due = set(due_series(committed, settings, now, failed=True))
+        due = set(due_series(committed, settings, now, failed=True)) | set(meta.waiting)
         if changes and known:
-            since = (meta.last_build or meta.created_at) - _OVERLAP
+            since = meta.changes_since() - _OVERLAP
             changed = changed_series(
                 since.date(), now.date(), settings, transport=transport, retry=retry
             )
@@ -95,5 +96,19 @@ def refresh(
         options = FetchOptions(
             progress, max_in_flight, batch_size, commit_seconds, transport, retry
         )
-        result = update(writer, meta, todo, settings, refresh=True, options=options, started=now)
+        with_rows = frozenset(
+            series_id
+            for series_id, state in zip(known, committed.series["state"].to_pylist(), strict=True)
+            if state != "failed"
+        )
+        result = update(
+            writer,
+            meta,
+            todo,
+            settings,
+            refresh=True,
+            options=options,
+            started=now,
+            with_rows=with_rows,
+        )
     return replace(result, skipped=len(known) - len(todo))

@@ -61,6 +61,9 @@ class CorpusStatus(SeriesTally):
         When the last finished build or refresh started.
     stale : int
         Series with data past their time-to-live (a refresh fetches them again).
+    waiting : int
+        Series the last refresh could not fetch again: they kept their rows, and the next
+        refresh fetches them first.
     rows : Mapping[str, int]
         Rows each view shows.
     bytes_on_disk : int
@@ -70,6 +73,7 @@ class CorpusStatus(SeriesTally):
     language: str
     last_build: datetime | None
     stale: int
+    waiting: int
     rows: Mapping[str, int]
     bytes_on_disk: int
 
@@ -119,6 +123,7 @@ def status(
         language=meta.language,
         last_build=meta.last_build,
         stale=len(due_series(committed, settings, now, failed=False)),
+        waiting=len(meta.waiting),
         rows=rows,
         bytes_on_disk=sum(p.stat().st_size for p in root.rglob("*") if p.is_file()),
     )

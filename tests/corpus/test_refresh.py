@@ -78,28 +78,62 @@ def cast_by_series(root: Path) -> dict[int, int]:
     return dict(rows(root, 'SELECT series_id, count(*) FROM "cast" GROUP BY ALL'))
 
 
-def test_refresh_keeps_the_rows_of_series_tmdb_cannot_serve(
+def test_refresh_keeps_the_rows_of_series_it_cannot_fetch_again_and_fetches_them_next(
     fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
 ) -> None:
-    before, recorded = cast_by_series(built), read_meta(built)
-    fake_tmdb.inject("tv/6005*", Fault(disconnect=True))  # the whole series
-    fake_tmdb.inject("tv/6007/season/2*", Fault(503))  # one season
+    before = cast_by_series(built)
+    fake_tmdb.inject("tv/6005*", Fault(disconnect=True))  # the whole series, out of reach
+    fake_tmdb.inject("tv/6007/season/2*", Fault(503))  # one season, out of reach
+    fake_tmdb.inject("tv/6009/season/1*", Fault(404))  # every season fails, a 404 first
+    fake_tmdb.inject("tv/6009/season/2*", Fault(503))
+    fake_tmdb.inject("tv/6011*", Fault(404))  # a mistyped address looks like this too
     later = datetime.now(UTC) + timedelta(days=31)  # every series is due
     result = refresh(fake_tmdb, built, cache_dir, changes=False, now=later)
-    assert sorted(result.kept) == [6005, 6007] and len(result.loaded) == 18
+    kept = {6005, 6007, 6009, 6011}
+    assert set(result.kept) == kept and len(result.loaded) == 16 and result.failed == ()
+    assert {"NetworkError", "ServerError", "NotFoundError"} <= set(result.kept_errors)
     after = cast_by_series(built)
     assert 6002 not in before and after.pop(6002) > 0  # the failed series, fetched again
-    assert after == before  # nothing lost, 6007's season 2 included
+    assert after == before  # nothing lost, 6007's season 2 and 6009's seasons included
     assert rows(built, "SELECT series_id FROM failures") == []
-    # Not recorded as a finished refresh: the next asks /tv/changes from the same day again.
-    assert read_meta(built) == recorded
+    meta = read_meta(built)
+    assert set(meta.waiting) == kept and meta.changes_checked == later
     status = corpus.status(built, settings=settings(cache_dir))
-    assert (status.done, status.failed, status.partial) == (20, 0, 0)
+    assert (status.done, status.failed, status.waiting) == (20, 0, 4)
+    # TMDB serves them again: the next refresh fetches them first, though none is past its
+    # time-to-live and /tv/changes is not asked.
     fake_tmdb.clear_faults()
-    again = refresh(fake_tmdb, built, cache_dir, changes=False, now=later)
-    assert {6005, 6007} <= set(again.loaded) and again.kept == ()
-    assert {s: n for s, n in cast_by_series(built).items() if s != 6002} == before
-    assert read_meta(built).last_build > recorded.last_build
+    fake_tmdb.requests.clear()
+    again = refresh(fake_tmdb, built, cache_dir, changes=False)
+    assert set(again.loaded) == kept and again.kept == () and fake_tmdb.count() == 4 * 3
+    assert read_meta(built).waiting == ()
+    assert corpus.status(built, settings=settings(cache_dir)).waiting == 0
+
+
+def test_a_series_with_no_rows_takes_what_a_refresh_brings(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    fake_tmdb.inject("tv/6002/season/2*", Fault(503))  # 6002 failed as a whole in the build
+    result = refresh(fake_tmdb, built, cache_dir, changes=False)
+    assert result.loaded == (6002,) and result.partial == 1 and result.kept == ()
+    assert cast_by_series(built)[6002] > 0
+    assert rows(built, "SELECT series_id, season_number FROM failures") == [(6002, 2)]
+
+
+def test_a_build_of_new_series_keeps_the_changes_checkpoint(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    first = read_meta(built)
+    assert first.changes_checked is not None
+    serve(fake_tmdb, [6201])
+    build(fake_tmdb, built, [6201], cache_dir)
+    later = read_meta(built)
+    assert later.last_build > first.last_build and later.changes_checked == first.changes_checked
+    # So the next refresh asks /tv/changes from before the first build, and finds 6003.
+    fake_tmdb.add_change(6003, first.changes_checked.date())
+    fake_tmdb.requests.clear()
+    result = refresh(fake_tmdb, built, cache_dir)
+    assert 6003 in result.loaded
 
 
 def test_a_refresh_without_tmdb_stops_and_every_series_keeps_its_rows(
