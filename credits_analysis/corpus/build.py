@@ -130,7 +130,8 @@ def build(
     ConfigError
         ``path`` is a file, not writable, a corpus in another language, or being built by
         another process; an id is not a positive number; no token (or a token TMDB cannot
-        take) and offline mode is off. Offline, a build takes series from the raw cache alone.
+        take) and offline mode is off. Offline, a build takes series from the raw cache (and
+        the package's few bundled real samples, marked ``source = 'bundled'`` in ``seasons``).
     AuthError
         TMDB rejected the token: the build stops at once (what finished is committed).
     NetworkError, ServerError, RateLimitedError
