@@ -176,25 +176,25 @@ def update(
     options: FetchOptions,
     started: datetime | None = None,
     with_rows: frozenset[int] = frozenset(),
+    changes_asked: bool = False,
 ) -> BuildResult:
     """Fetch and commit ``series_ids``, compact, and record the build as started at ``started``.
 
     What finished is committed whatever happens; the build is recorded only once it is done.
-    A refresh also moves the ``/tv/changes`` checkpoint and leaves the series it kept waiting
-    for the next; a build leaves both (its series are new, the others unchanged).
+    A refresh leaves the series it kept waiting for the next, and one that asked
+    ``/tv/changes`` (``changes_asked``) moves that checkpoint to ``started``; a build leaves
+    both (its series are new, the others unchanged).
 
-    ``with_rows`` (refresh only) are the series that have rows to keep when fetching them
-    again fails.
+    ``with_rows`` (refresh only) are the series whose rows are kept when fetching them again
+    fails.
     """
     started = started or datetime.now(UTC)
     result = fetch_into(
         writer, series_ids, settings, refresh=refresh, with_rows=with_rows, options=options
     )
     writer.compact()
-    if not refresh:
-        checked, waiting = meta.changes_since() if meta.last_build else started, meta.waiting
-    else:
-        checked, waiting = started, result.kept
+    checked = started if changes_asked else meta.changes_since()
+    waiting = result.kept if refresh else meta.waiting
     write_meta(
         writer.root,
         replace(meta, last_build=started, changes_checked=checked, waiting=waiting),

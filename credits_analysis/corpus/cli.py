@@ -40,6 +40,8 @@ MAX_RATE = 40.0
 TABLE_ROWS = 1000
 #: The ``--format`` an ``--out`` file's suffix means, when ``--format`` is not given.
 _FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+# DuckDB types that csv and the printed table show as JSON text.
+_NESTED = frozenset({"list", "array", "struct", "map", "union"})
 # DuckDB's parser error for `FROM cast`: the view's name is a keyword unless quoted.
 _UNQUOTED_CAST = re.compile(r'syntax error at or near "cast"', re.IGNORECASE)
 #: ``--discover`` keys and the :func:`credits_analysis.search.discover_series` argument each sets.
@@ -116,9 +118,10 @@ def add_corpus(subparsers: argparse._SubParsersAction) -> None:
         "refresh",
         parents=[fetching],
         help="fetch again what is past its time-to-live or changed on TMDB",
-        description="Fetch again the series past their time-to-live, those that failed, and "
-        "those TMDB's /tv/changes lists since the last build. Needs TMDB_API_TOKEN and "
-        "offline mode off; --language, if given, must be the corpus's.",
+        description="Fetch again the series the last refresh could not (they kept their "
+        "rows), those past their time-to-live, those that failed, and those TMDB's /tv/changes "
+        "lists since the last refresh. Needs TMDB_API_TOKEN and offline mode off; --language, "
+        "if given, must be the corpus's.",
     )
     refresher.add_argument(
         "--no-changes", action="store_true", help="do not ask TMDB's /tv/changes"
@@ -197,7 +200,7 @@ def _sql(args: argparse.Namespace, settings: Settings) -> int:
             result = connection.sql(args.sql)
             if result is None:  # check_read_only lets one SELECT through, which has a result
                 raise ConfigError("the query returned no result")
-            table = result.to_arrow_table()
+            table = _as_text(result, file_format)
         except duckdb.ParserException as exc:
             hint = (
                 '\n(the view is "cast", in double quotes)'
@@ -359,43 +362,39 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.expanduser().resolve().is_relative_to(folder.expanduser().resolve())
 
 
-def _as_text(table: pa.Table, file_format: str) -> pa.Table:
-    """``table`` with INTERVAL columns as text ('2 months 3 days'), which neither Parquet nor
-    pandas' CSV and JSON writers take, and for csv and table its lists, structs and maps as
-    JSON text (``["Crime","Drama"]``), where pandas would print an array's repr.
+def _as_text(result: duckdb.DuckDBPyRelation, file_format: str) -> pa.Table:
+    """``result`` as an Arrow table, with INTERVAL columns as text ('2 months 3 days'), which
+    neither Parquet nor pandas' CSV and JSON writers take, and for csv, json and table its
+    ENUM columns as text (pandas sees no text in Arrow's dictionaries, so CSV would not quote
+    a formula) and for csv and table its lists, structs and maps as JSON text
+    (``["Crime","Drama"]``), where pandas would print an array's repr.
 
-    Each column is converted alone, by position: a result may have two columns of one name,
-    or names that differ in case only, which SQL would not tell apart.
+    Columns are named by position (``#2``): a result may have two columns of one name, or
+    names that differ in case only, which SQL would not tell apart.
     """
-    nested = file_format in ("csv", "table")
-    converter: duckdb.DuckDBPyConnection | None = None
-    for i, field in enumerate(table.schema):
-        if pa.types.is_interval(field.type):
-            expression = "CAST(c AS VARCHAR)"
-        elif nested and pa.types.is_nested(field.type):
-            expression = "CAST(to_json(c) AS VARCHAR)"
-        else:
-            continue
-        if converter is None:
-            converter = duckdb.connect()
-            converter.execute("SET TimeZone = 'UTC'")  # times inside lists, as at the top level
-        column = converter.from_arrow(pa.table({"c": table.column(i)}))
-        text = column.project(expression).to_arrow_table().column(0)
-        table = table.set_column(i, field.name, text)
-    if converter is not None:
-        converter.close()
-    return table
+    names, kinds = result.columns, [t.id for t in result.dtypes]
+    text = {"interval"} | ({"enum"} if file_format != "parquet" else set())
+    as_json = _NESTED if file_format in ("csv", "table") else frozenset()
+    if not (text | as_json) & set(kinds):
+        return result.to_arrow_table()
+    columns = [
+        f"CAST(#{n} AS VARCHAR)"
+        if kind in text
+        else f"CAST(to_json(#{n}) AS VARCHAR)"
+        if kind in as_json
+        else f"#{n}"
+        for n, kind in enumerate(kinds, start=1)
+    ]
+    return result.project(", ".join(columns)).to_arrow_table().rename_columns(names)
 
 
 def _render(table: pa.Table, file_format: str, *, whole: bool) -> bytes:
     """``table`` written as ``file_format``; a table on the terminal (not ``whole``) shows its
     first :data:`TABLE_ROWS` rows."""
-    table = _as_text(table, file_format)
     if file_format == "parquet":
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         return buffer.getvalue()
-    table = _in_utc(table)
     if file_format == "json":
         table = _iso_times(table)
     # Arrow-backed columns: an integer column with a NULL stays integers (not 2.0).
@@ -411,20 +410,11 @@ def _render(table: pa.Table, file_format: str, *, whole: bool) -> bytes:
     return f"{shown}{note}\n".encode()
 
 
-def _in_utc(table: pa.Table) -> pa.Table:
-    """``table`` with its zoned times in UTC, as stored: DuckDB gives them in the machine's
-    zone, so the same query would print differently on another machine."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
-            utc = table.column(i).cast(pa.timestamp(field.type.unit, "UTC"))
-            table = table.set_column(i, field.name, utc)
-    return table
-
-
 def _iso_times(table: pa.Table) -> pa.Table:
-    """``table`` (times in UTC) with dates as ``YYYY-MM-DD`` and times as ISO 8601 text to
-    the microsecond: pandas' JSON writer gives a date a midnight and cuts times to
-    milliseconds. Dates inside lists and structs are left to pandas."""
+    """``table`` with dates as ``YYYY-MM-DD`` and times as ISO 8601 text to the microsecond
+    (``Z``: :func:`query.open` gives zoned times in UTC): pandas' JSON writer gives a date a
+    midnight and cuts times to milliseconds. Dates inside lists and structs are left to
+    pandas."""
     for i, field in enumerate(table.schema):
         if pa.types.is_date(field.type):
             text = pc.cast(table.column(i), pa.string())

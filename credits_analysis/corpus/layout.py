@@ -2,7 +2,7 @@
 
 ::
 
-    DIR/corpus.json                                  language, format, last build (JSON)
+    DIR/corpus.json                                  language, format, builds, waiting (JSON)
     DIR/.lock                                        held by the one build or refresh at work
     DIR/{table}/series_bucket={b}/part-{batch}.parquet   data, b = series_id % 64
     DIR/_manifest/part-{batch}.parquet               which series each batch committed

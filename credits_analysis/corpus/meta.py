@@ -74,12 +74,15 @@ def read_meta(root: Path) -> CorpusMeta | None:
         raise ConfigError(f"{path} is not a corpus record of format {FORMAT}")
     try:
         last, checked = raw.get("last_build"), raw.get("changes_checked")
+        waiting = raw.get("waiting") or []
+        if not isinstance(waiting, list) or not all(type(i) is int and i > 0 for i in waiting):
+            raise ValueError(f"waiting is not a list of series ids: {waiting!r}")
         return CorpusMeta(
             language=str(raw["language"]),
-            created_at=datetime.fromisoformat(raw["created_at"]),
-            last_build=datetime.fromisoformat(last) if last else None,
-            changes_checked=datetime.fromisoformat(checked) if checked else None,
-            waiting=tuple(int(i) for i in raw.get("waiting", ())),
+            created_at=_instant(raw["created_at"]),
+            last_build=_instant(last) if last else None,
+            changes_checked=_instant(checked) if checked else None,
+            waiting=tuple(waiting),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{path} is damaged: {exc}") from None
@@ -100,6 +103,14 @@ def require_meta(root: Path) -> CorpusMeta:
         hint = f"the corpus is {above}" if above is not None else "build one first"
         raise ConfigError(f"{root} is not a corpus (no corpus.json); {hint}")
     return meta
+
+
+def _instant(text: str) -> datetime:
+    """An ISO time with its zone; one without would not compare with the others."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return moment
 
 
 def write_meta(root: Path, meta: CorpusMeta) -> None:

@@ -112,6 +112,9 @@ def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPy
     readable = [str(f.path) for entries in files.values() for f, _ in entries]
     connection.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in readable)}]")
     connection.execute("SET enable_external_access = false")
+    # Times as stored (fetched_at is UTC), whatever the machine's zone: the same query gives
+    # the same text on every machine.
+    connection.execute("SET TimeZone = 'UTC'")
     connection.execute("SET lock_configuration = true")
     return connection
 

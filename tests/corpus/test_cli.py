@@ -462,6 +462,32 @@ def test_sql_columns_of_one_name_or_one_name_in_two_cases_keep_their_own_values(
     assert "more than one column named 'a': name them apart with AS" in capsys.readouterr().err
 
 
+def test_sql_quotes_a_formula_in_an_enum_column_too(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "SELECT '=1+1'::ENUM('=1+1', 'b') AS e"
+    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["e", "'=1+1"]
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"waiting": "12"}, "waiting is not a list of series ids"),
+        ({"waiting": [True]}, "waiting is not a list of series ids"),
+        ({"changes_checked": "2026-11-30"}, "has no time zone"),
+    ],
+)
+def test_a_hand_edited_corpus_record_is_named_damaged(
+    built: Path, capsys: pytest.CaptureFixture[str], record: dict, message: str
+) -> None:
+    path = built / "corpus.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **record}))
+    assert main(["corpus", "status", str(built)]) == 2
+    err = capsys.readouterr().err
+    assert "corpus.json is damaged" in err and message in err
+
+
 def test_a_folder_inside_a_corpus_names_the_corpus(
     built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

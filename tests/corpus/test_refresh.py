@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from credits_analysis import corpus
 from credits_analysis.corpus import metrics
 from credits_analysis.corpus.build import UNAVAILABLE_IN_A_ROW
 from credits_analysis.corpus.changes import changed_series, windows
-from credits_analysis.corpus.meta import read_meta
+from credits_analysis.corpus.meta import read_meta, write_meta
 from credits_analysis.corpus.query import bucket_views
 from credits_analysis.errors import AuthError, ConfigError, NetworkError
 from tests.corpus.buckets import assert_buckets_hold_the_cast
@@ -96,8 +97,7 @@ def test_refresh_keeps_the_rows_of_series_it_cannot_fetch_again_and_fetches_them
     assert 6002 not in before and after.pop(6002) > 0  # the failed series, fetched again
     assert after == before  # nothing lost, 6007's season 2 and 6009's seasons included
     assert rows(built, "SELECT series_id FROM failures") == []
-    meta = read_meta(built)
-    assert set(meta.waiting) == kept and meta.changes_checked == later
+    assert set(read_meta(built).waiting) == kept
     status = corpus.status(built, settings=settings(cache_dir))
     assert (status.done, status.failed, status.waiting) == (20, 0, 4)
     # TMDB serves them again: the next refresh fetches them first, though none is past its
@@ -110,6 +110,16 @@ def test_refresh_keeps_the_rows_of_series_it_cannot_fetch_again_and_fetches_them
     assert corpus.status(built, settings=settings(cache_dir)).waiting == 0
 
 
+def test_a_series_past_the_six_month_limit_is_not_kept_when_tmdb_no_longer_has_it(
+    fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
+) -> None:
+    fake_tmdb.inject("tv/6005*", Fault(404))
+    gone = datetime.now(UTC) + timedelta(days=190)  # every row is hidden by then
+    result = refresh(fake_tmdb, built, cache_dir, changes=False, now=gone)
+    assert result.kept == () and result.failed == (6005,)
+    assert read_meta(built).waiting == ()
+
+
 def test_a_series_with_no_rows_takes_what_a_refresh_brings(
     fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
 ) -> None:
@@ -120,20 +130,26 @@ def test_a_series_with_no_rows_takes_what_a_refresh_brings(
     assert rows(built, "SELECT series_id, season_number FROM failures") == [(6002, 2)]
 
 
-def test_a_build_of_new_series_keeps_the_changes_checkpoint(
+def test_only_a_refresh_that_asks_tmdb_for_changes_moves_the_changes_checkpoint(
     fake_tmdb: FakeTMDB, built: Path, cache_dir: Path
 ) -> None:
-    first = read_meta(built)
-    assert first.changes_checked is not None
+    # The corpus as if built ten days ago, and 6003 changed on TMDB five days ago.
+    now = datetime.now(UTC)
+    ten_days = now - timedelta(days=10)
+    write_meta(built, replace(read_meta(built), last_build=ten_days, changes_checked=ten_days))
+    fake_tmdb.add_change(6003, (now - timedelta(days=5)).date())
+    # Neither a build of new series nor a refresh that does not ask /tv/changes moves it.
     serve(fake_tmdb, [6201])
     build(fake_tmdb, built, [6201], cache_dir)
-    later = read_meta(built)
-    assert later.last_build > first.last_build and later.changes_checked == first.changes_checked
-    # So the next refresh asks /tv/changes from before the first build, and finds 6003.
-    fake_tmdb.add_change(6003, first.changes_checked.date())
+    assert read_meta(built).changes_checked == ten_days
+    assert read_meta(built).last_build > ten_days
+    refresh(fake_tmdb, built, cache_dir, changes=False)
+    assert read_meta(built).changes_checked == ten_days
+    # So the next refresh that asks finds 6003's change, and moves the checkpoint.
     fake_tmdb.requests.clear()
-    result = refresh(fake_tmdb, built, cache_dir)
-    assert 6003 in result.loaded
+    result = refresh(fake_tmdb, built, cache_dir, now=now)
+    assert result.loaded == (6003,)
+    assert read_meta(built).changes_checked == now
 
 
 def test_a_refresh_without_tmdb_stops_and_every_series_keeps_its_rows(
