@@ -80,6 +80,10 @@ def test_sql_csv_quotes_text_a_spreadsheet_would_evaluate(
     assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
     # The formula gets a leading quote; the negative number is left alone.
     assert capsys.readouterr().out.splitlines() == ["name,number", "'=1+2,-1"]
+    # In an ENUM too, which Arrow hands over as a dictionary rather than text.
+    query = "SELECT '=1+1'::ENUM('=1+1', 'b') AS e"
+    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["e", "'=1+1"]
 
 
 @pytest.mark.parametrize(
@@ -460,14 +464,6 @@ def test_sql_columns_of_one_name_or_one_name_in_two_cases_keep_their_own_values(
     assert json.loads(capsys.readouterr().out) == {"ID": 7, "id": [1, 2]}
     assert main(["corpus", "sql", str(built), query, "--format", "json"]) == 2
     assert "more than one column named 'a': name them apart with AS" in capsys.readouterr().err
-
-
-def test_sql_quotes_a_formula_in_an_enum_column_too(
-    built: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    query = "SELECT '=1+1'::ENUM('=1+1', 'b') AS e"
-    assert main(["corpus", "sql", str(built), query, "--format", "csv"]) == 0
-    assert capsys.readouterr().out.split() == ["e", "'=1+1"]
 
 
 @pytest.mark.parametrize(
