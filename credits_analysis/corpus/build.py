@@ -313,9 +313,10 @@ def fetch_into(
         try:
             for outcome in outcomes:
                 requests += outcome.requests
-                if refresh and outcome.series_id in with_rows and _keeps_earlier_rows(outcome):
+                keeping = _why_kept(outcome) if outcome.series_id in with_rows else None
+                if keeping is not None:
                     kept.append(outcome.series_id)
-                    kept_errors.append(type(_first_error(outcome)).__name__)
+                    kept_errors.append(type(keeping).__name__)
                 else:
                     buffer.append(outcome)
                     if outcome.credits is None:
@@ -332,10 +333,13 @@ def fetch_into(
                     f"{requests / max(time.monotonic() - start, 1e-9):.1f} requests/s", False
                 )
                 bar.update()
-                whole = outcome.credits is None and isinstance(outcome.error, _UNAVAILABLE)
-                unavailable = unavailable + 1 if whole else 0
-                if unavailable >= UNAVAILABLE_IN_A_ROW:
-                    raise _stopped(outcome.error, refresh=refresh)
+                error = outcome.error if outcome.credits is None else None
+                if not isinstance(error, _UNAVAILABLE):
+                    unavailable = 0
+                else:
+                    unavailable += 1
+                    if unavailable >= UNAVAILABLE_IN_A_ROW:
+                        raise _stopped(error, refresh=refresh)
         finally:
             try:
                 outcomes.close()  # cancels the series still loading
@@ -354,25 +358,18 @@ def fetch_into(
     )
 
 
-def _keeps_earlier_rows(outcome: SeriesOutcome) -> bool:
-    """Whether a refreshed series keeps its rows rather than ``outcome``: it failed as a whole
-    (whatever the error), or TMDB could not serve one of its seasons."""
+def _why_kept(outcome: SeriesOutcome) -> Exception | None:
+    """Why a refreshed series with rows keeps them rather than ``outcome``: the error of the
+    whole series (whatever it is), or the first of its seasons TMDB could not serve; None
+    when ``outcome`` replaces its rows."""
     if outcome.credits is None:
-        return True
-    return any(isinstance(error, _UNAVAILABLE) for error in outcome.credits.failures.values())
-
-
-def _first_error(outcome: SeriesOutcome) -> Exception:
-    if outcome.credits is None:
-        assert outcome.error is not None  # a series that failed as a whole has its error
         return outcome.error
-    unavailable = [e for e in outcome.credits.failures.values() if isinstance(e, _UNAVAILABLE)]
-    return unavailable[0]
+    return next((e for e in outcome.credits.failures.values() if isinstance(e, _UNAVAILABLE)), None)
 
 
-def _stopped(last: Exception | None, *, refresh: bool) -> TMDBError:
-    kind = type(last) if isinstance(last, _UNAVAILABLE) else NetworkError
-    where = f" ({type(last).__name__} for {last.url})" if isinstance(last, TMDBError) else ""
+def _stopped(last: TMDBError, *, refresh: bool) -> TMDBError:
+    """The error that stops a build or refresh after ``last``, the last of the series in a row
+    that TMDB could not serve."""
     then = (
         "The series not fetched keep their earlier rows: run corpus refresh again once TMDB "
         "can be reached."
@@ -381,8 +378,9 @@ def _stopped(last: Exception | None, *, refresh: bool) -> TMDBError:
         "TMDB can be reached, run the build again for the series not yet fetched, and corpus "
         "refresh for the failed ones."
     )
-    return kind(
-        f"{UNAVAILABLE_IN_A_ROW} series in a row could not be fetched from TMDB{where}, so the "
+    return type(last)(
+        f"{UNAVAILABLE_IN_A_ROW} series in a row could not be fetched from TMDB "
+        f"({type(last).__name__} for {last.url}), so the "
         f"{'refresh' if refresh else 'build'} stopped instead of trying every other series. "
         f"{then}"
     )

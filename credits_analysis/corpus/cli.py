@@ -17,7 +17,6 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from credits_analysis._files import write_atomically
@@ -42,6 +41,8 @@ TABLE_ROWS = 1000
 _FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
 # DuckDB types that csv and the printed table show as JSON text.
 _NESTED = frozenset({"list", "array", "struct", "map", "union"})
+# DuckDB's times without a zone.
+_TIMES = frozenset({"timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns"})
 # DuckDB's parser error for `FROM cast`: the view's name is a keyword unless quoted.
 _UNQUOTED_CAST = re.compile(r'syntax error at or near "cast"', re.IGNORECASE)
 #: ``--discover`` keys and the :func:`credits_analysis.search.discover_series` argument each sets.
@@ -363,28 +364,34 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _as_text(result: duckdb.DuckDBPyRelation, file_format: str) -> pa.Table:
-    """``result`` as an Arrow table, with INTERVAL columns as text ('2 months 3 days'), which
-    neither Parquet nor pandas' CSV and JSON writers take, and for csv, json and table its
-    ENUM columns as text (pandas sees no text in Arrow's dictionaries, so CSV would not quote
-    a formula) and for csv and table its lists, structs and maps as JSON text
-    (``["Crime","Drama"]``), where pandas would print an array's repr.
+    """``result`` as an Arrow table, with the columns that ``file_format`` cannot hold as they
+    are turned to text, in DuckDB:
+
+    - INTERVAL ('2 months 3 days'): neither Parquet nor pandas' CSV and JSON writers take it;
+    - ENUM, but in parquet: pandas sees no text in Arrow's dictionaries (CSV would not quote
+      a formula);
+    - lists, structs and maps, in csv and table, as JSON (``["Crime","Drama"]``), where
+      pandas would print an array's repr;
+    - dates and times, in json, as ``2012-09-16`` and ``2026-12-01T01:42:05.461006Z`` (times
+      of :func:`query.open` are in UTC): pandas would give a date a midnight and cut times to
+      milliseconds.
 
     Columns are named by position (``#2``): a result may have two columns of one name, or
     names that differ in case only, which SQL would not tell apart.
     """
+    conversions = {"interval": "CAST({} AS VARCHAR)"}
+    if file_format != "parquet":
+        conversions["enum"] = "CAST({} AS VARCHAR)"
+    if file_format in ("csv", "table"):
+        conversions |= dict.fromkeys(_NESTED, "CAST(to_json({}) AS VARCHAR)")
+    if file_format == "json":
+        conversions["date"] = "CAST({} AS VARCHAR)"
+        conversions |= dict.fromkeys(_TIMES, "strftime({}, '%Y-%m-%dT%H:%M:%S.%f')")
+        conversions["timestamp with time zone"] = "strftime({}, '%Y-%m-%dT%H:%M:%S.%fZ')"
     names, kinds = result.columns, [t.id for t in result.dtypes]
-    text = {"interval"} | ({"enum"} if file_format != "parquet" else set())
-    as_json = _NESTED if file_format in ("csv", "table") else frozenset()
-    if not (text | as_json) & set(kinds):
+    if not conversions.keys() & set(kinds):
         return result.to_arrow_table()
-    columns = [
-        f"CAST(#{n} AS VARCHAR)"
-        if kind in text
-        else f"CAST(to_json(#{n}) AS VARCHAR)"
-        if kind in as_json
-        else f"#{n}"
-        for n, kind in enumerate(kinds, start=1)
-    ]
+    columns = [conversions.get(kind, "{}").format(f"#{n}") for n, kind in enumerate(kinds, start=1)]
     return result.project(", ".join(columns)).to_arrow_table().rename_columns(names)
 
 
@@ -395,8 +402,6 @@ def _render(table: pa.Table, file_format: str, *, whole: bool) -> bytes:
         buffer = io.BytesIO()
         pq.write_table(table, buffer)
         return buffer.getvalue()
-    if file_format == "json":
-        table = _iso_times(table)
     # Arrow-backed columns: an integer column with a NULL stays integers (not 2.0).
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     if file_format == "csv":
@@ -408,23 +413,6 @@ def _render(table: pa.Table, file_format: str, *, whole: bool) -> bytes:
     more = 0 if whole else len(frame) - TABLE_ROWS
     note = f"\n({more} more rows: use --format csv, json or parquet)" if more > 0 else ""
     return f"{shown}{note}\n".encode()
-
-
-def _iso_times(table: pa.Table) -> pa.Table:
-    """``table`` with dates as ``YYYY-MM-DD`` and times as ISO 8601 text to the microsecond
-    (``Z``: :func:`query.open` gives zoned times in UTC): pandas' JSON writer gives a date a
-    midnight and cuts times to milliseconds. Dates inside lists and structs are left to
-    pandas."""
-    for i, field in enumerate(table.schema):
-        if pa.types.is_date(field.type):
-            text = pc.cast(table.column(i), pa.string())
-        elif pa.types.is_timestamp(field.type):
-            zone = "" if field.type.tz is None else "Z"
-            text = pc.strftime(table.column(i), format=f"%Y-%m-%dT%H:%M:%S{zone}")
-        else:
-            continue
-        table = table.set_column(i, field.name, text)
-    return table
 
 
 def _rate(text: str) -> float:

@@ -322,9 +322,9 @@ def top_networks(con: duckdb.DuckDBPyConnection, n: int = 6) -> pd.DataFrame:
     """
     frame = _frame(
         con,
-        """
+        f"""
         SELECT network, count(DISTINCT series_id) AS series
-        FROM (SELECT series_id, unnest(networks) AS network FROM series)
+        FROM (SELECT series_id, {_LISTED["network"]} FROM series)
         GROUP BY network ORDER BY series DESC, network LIMIT ?
         """,
         [n],
@@ -721,7 +721,7 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """
     counts = _frame(
         con,
-        """
+        f"""
         WITH
         cast_people AS (SELECT person_id, any_value(gender) AS gender FROM "cast" GROUP BY ALL),
         crew_people AS (SELECT person_id, any_value(gender) AS gender FROM crew GROUP BY ALL)
@@ -729,7 +729,7 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             (SELECT count(*) FROM series) AS series,
             (SELECT count(*) FROM seasons) AS seasons,
             (SELECT count(DISTINCT network) FROM
-                (SELECT unnest(networks) AS network FROM series)) AS networks,
+                (SELECT {_LISTED["network"]} FROM series)) AS networks,
             (SELECT count(*) FROM cast_people) AS cast_people,
             (SELECT avg(CASE WHEN gender = 'not set' OR gender IS NULL THEN 1.0 ELSE 0.0 END)
                 FROM cast_people) AS cast_not_set,

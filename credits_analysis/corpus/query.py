@@ -41,6 +41,7 @@ __all__ = [
     "check_read_only",
     "damaged_file",
     "open",
+    "shown_series",
 ]
 
 #: Statement types ``corpus sql`` runs; anything else is refused before it runs (EXPLAIN too:
@@ -90,7 +91,7 @@ def open(path: Path | str, *, now: datetime | None = None) -> duckdb.DuckDBPyCon
 
 def _connect(root: Path, committed: Committed, now: datetime) -> duckdb.DuckDBPyConnection:
     """:func:`open` of the corpus at ``root``, whose manifest the caller read as ``committed``."""
-    shown = _shown_series(committed, now)
+    shown = shown_series(committed, now)
     files: _Files = {t: [] for t in TABLES}
     for file in data_files(root):
         live = committed.live_in(file) & shown
@@ -249,7 +250,7 @@ def _is_data_file(path: Path) -> bool:
     return batch_of(path) is not None and path.parent.name.startswith(f"{PARTITION_KEY}=")
 
 
-def _shown_series(committed: Committed, now: datetime) -> frozenset[int]:
+def shown_series(committed: Committed, now: datetime) -> frozenset[int]:
     """Series whose data may still be served: fetched within the six-month limit."""
     series = committed.series
     oldest = now - MAX_CACHE_AGE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from credits_analysis.config import MAX_CACHE_AGE, Settings
+from credits_analysis.config import Settings
 from credits_analysis.corpus import query
 from credits_analysis.corpus.build import BuildResult, FetchOptions, update, writing
 from credits_analysis.corpus.changes import changed_series
@@ -84,9 +84,9 @@ def refresh(
         damaged = query.damaged_file(writer.root, committed)
         if damaged:
             raise damaged
-        series = committed.series.to_pylist()
-        known = [row["series_id"] for row in series]
-        waiting = [s for s in meta.waiting if s in set(known)]
+        known = committed.series["series_id"].to_pylist()
+        states = dict(zip(known, committed.series["state"].to_pylist(), strict=True))
+        waiting = [s for s in meta.waiting if s in states]
         due = set(due_series(committed, settings, now, failed=True)) | set(waiting)
         changes_asked = changes and bool(known)
         if changes_asked:
@@ -94,19 +94,16 @@ def refresh(
             changed = changed_series(
                 since.date(), now.date(), settings, transport=transport, retry=retry
             )
-            due |= changed & set(known)
+            due |= changed & states.keys()
         # The series kept last time first: a refresh stopped early has tried them.
-        todo = waiting + [s for s in known if s in due and s not in set(waiting)]
+        todo = waiting + [s for s in known if s in due.difference(waiting)]
         options = FetchOptions(
             progress, max_in_flight, batch_size, commit_seconds, transport, retry
         )
         # Rows that can still be shown are kept when fetching their series again fails; past
         # the six-month limit they are hidden anyway, and a removed series may then go.
         with_rows = frozenset(
-            row["series_id"]
-            for row in series
-            if row["state"] != "failed"
-            and (row["fetched_at"] is None or now - row["fetched_at"] < MAX_CACHE_AGE)
+            s for s in query.shown_series(committed, now) if states[s] != "failed"
         )
         result = update(
             writer,
