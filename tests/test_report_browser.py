@@ -166,10 +166,17 @@ ALL_DRAWN = (
     "() => [...document.querySelectorAll('.plotly-graph-div')]"
     ".every(div => div.querySelector('svg.main-svg'))"
 )
-# A reader scrolling down a screen at a time, each step given two frames to react.
+# A reader scrolling down a screen at a time, each step given two frames to react. Bounded:
+# a frame that never comes (a renderer that stops painting, seen once in CI) waits 250 ms, and
+# at most 400 steps are taken, so a stalled page fails on ALL_DRAWN's timeout instead of
+# hanging until pytest-timeout.
 SCROLL_DOWN = """async () => {
-    const frame = () => new Promise(done => requestAnimationFrame(done));
-    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+    const frame = () => Promise.race([
+        new Promise(done => requestAnimationFrame(done)),
+        new Promise(done => setTimeout(done, 250)),
+    ]);
+    const step = Math.max(window.innerHeight / 2, 100);
+    for (let y = 0, n = 0; y < document.documentElement.scrollHeight && n < 400; y += step, n++) {
         window.scrollTo(0, y);
         await frame();
         await frame();
